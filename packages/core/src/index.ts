@@ -1,0 +1,12 @@
+export type * from './contract.js';
+export type * from './summary.js';
+export * from './errors.js';
+export * from './dtype.js';
+export * from './shape.js';
+export * from './units.js';
+export * from './inputs.js';
+export * from './memory.js';
+export * from './fold.js';
+export * from './summarize.js';
+export * from './macs.js';
+export * from './format/index.js';

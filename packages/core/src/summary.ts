@@ -1,0 +1,78 @@
+import type { DType, Shape } from './contract.js';
+
+/** The memory conventions core can compute. */
+export type MemoryConvention = 'default' | 'torchsummary' | 'torchinfo';
+
+/** Where a row's figure came from. */
+export type Provenance = 'observed' | 'static' | 'unknown';
+
+/** One row of the summary: a layer call, a layer that never ran, or a scope. */
+export interface LayerRow {
+  id: string;
+  name: string;
+  type: string;
+  /** 0 for top-level rows. */
+  depth: number;
+  parentId?: string;
+  inputShapes: Shape[];
+  outputShapes: Shape[];
+  outputDTypes: DType[];
+  /** Bytes of this call's outputs; 0 when it did not run. */
+  outputBytes: number;
+  /** Owned parameters; 0 on a repeated call (the first call owns them). */
+  params: number;
+  trainableParams?: number;
+  paramBytes: number;
+  /** MACs of this call; `undefined` when unknown ("?"). */
+  macs?: number;
+  sharedWith?: string[];
+  /** 0 for the first call; later calls of a shared layer get 1, 2, ... */
+  callIndex: number;
+  executed: boolean;
+  /** True for rows that have children rows. */
+  isContainer: boolean;
+  attributes?: Record<string, unknown>;
+  provenance: { shape: Provenance; macs: Provenance };
+}
+
+export interface SummaryTotals {
+  params: number;
+  /** Absent when the runtime has no notion of trainability. */
+  trainableParams?: number;
+  nonTrainableParams?: number;
+  paramBytes: number;
+  /** Sum of known MACs. */
+  macs: number;
+  /** How many executed leaf rows have unknown MACs (the total is then a lower bound). */
+  unknownMacsLayers: number;
+}
+
+export interface MemoryEstimate {
+  convention: MemoryConvention;
+  inputBytes: number;
+  activationBytes: number;
+  forwardBackwardBytes: number;
+  paramBytes: number;
+  totalBytes: number;
+  peakActivationBytes: number;
+  measuredPeakBytes?: number;
+}
+
+export interface SummaryInput {
+  name: string;
+  shape: number[];
+  dtype: DType;
+  bytes: number;
+}
+
+/** Everything a summary knows. Render it with `formatSummary`, serialize it with `toJSON`. */
+export interface ModelSummary {
+  model: { name: string; format: string; runtime: string };
+  device: string;
+  batchSize: number;
+  inputs: SummaryInput[];
+  layers: LayerRow[];
+  totals: SummaryTotals;
+  memory: MemoryEstimate;
+  warnings: string[];
+}
