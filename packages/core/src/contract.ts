@@ -127,6 +127,11 @@ export interface HookableModel<TTensor = unknown> {
   readonly name: string;
   /** Model format for the JSON: `onnx`, `tfjs-layers`, `tfjs-graph`, ... Defaults to `runtime`. */
   readonly format?: string;
+  /**
+   * True when the adapter cannot run the model (a static mode): core then makes no mock inputs,
+   * runs nothing, and builds rows from `LayerRecord` static facts only (shapes not observed).
+   */
+  readonly staticOnly?: boolean;
   /** Layers in pre-order: parents before children. */
   listLayers(): MaybePromise<LayerRecord[]>;
   /** Inputs as the model declares them (may hold symbolic or null dims). */

@@ -1,0 +1,210 @@
+import type { LayerEvent, LayerRecord, ResolvedInput } from './contract.js';
+import { summaryError } from './errors.js';
+import { estimateMemory } from './memory.js';
+import type { LayerRow, MemoryConvention, ModelSummary, SummaryTotals } from './summary.js';
+
+/** Everything `foldSummary` needs: static records, the events of one pass, and the context. */
+export interface FoldInput {
+  model: { name: string; format: string; runtime: string };
+  device: string;
+  batchSize: number;
+  inputs: readonly ResolvedInput[];
+  layers: readonly LayerRecord[];
+  /** Events in the order the hooks reported them. */
+  events: readonly LayerEvent[];
+  /** False in static mode: rows come from static facts and nothing is reported as not executed. */
+  observed: boolean;
+  memoryConvention?: MemoryConvention;
+  measuredPeakBytes?: number;
+  warnings?: readonly string[];
+}
+
+/** Folds layer records and hook events into a `ModelSummary`. Pure and linear in rows + events. */
+export function foldSummary(input: FoldInput): ModelSummary {
+  const { depthOf, hasChildren } = indexLayers(input.layers);
+  const warnings = [...(input.warnings ?? [])];
+  const eventsById = new Map<string, LayerEvent[]>();
+  const unknownIds = new Set<string>();
+  for (const event of input.events) {
+    if (!depthOf.has(event.id)) {
+      unknownIds.add(event.id);
+      continue;
+    }
+    const list = eventsById.get(event.id);
+    if (list) list.push(event);
+    else eventsById.set(event.id, [event]);
+  }
+  if (unknownIds.size > 0) warnings.push(`hooks reported ${unknownIds.size} layer(s) the model did not list: ${[...unknownIds].slice(0, 5).join(', ')}`);
+
+  const executedIds = executedWithAncestors(input.layers, eventsById);
+  const rows: LayerRow[] = [];
+  for (const record of input.layers) {
+    const depth = depthOf.get(record.id) as number;
+    const container = hasChildren.has(record.id);
+    const calls = eventsById.get(record.id);
+    if (calls && calls.length > 0) {
+      calls.forEach((event, k) => rows.push(executedRow(record, event, event.callIndex ?? k, depth, container)));
+    } else {
+      rows.push(staticRow(record, depth, container, executedIds.has(record.id)));
+    }
+  }
+
+  const totals = computeTotals(input.layers, rows, input.observed);
+  const notExecuted = rows.filter((r) => !r.executed && !r.isContainer);
+  if (input.observed && notExecuted.length > 0) {
+    warnings.push(`${notExecuted.length} layer(s) declared but never executed: ${listNames(notExecuted)}`);
+  }
+  if (totals.unknownMacsLayers > 0) {
+    const unknown = rows.filter((r) => isUnknownMacs(r, input.observed));
+    warnings.push(
+      `MACs unknown for ${unknown.length} layer(s) (${countTypes(unknown)}); the total mult-adds is a lower bound`,
+    );
+  }
+
+  const leafEvents = input.events.filter((e) => depthOf.has(e.id) && !hasChildren.has(e.id));
+  const memory = estimateMemory(input.memoryConvention ?? 'default', {
+    inputs: input.inputs,
+    rows,
+    events: leafEvents,
+    paramBytes: totals.paramBytes,
+    ...(input.measuredPeakBytes === undefined ? {} : { measuredPeakBytes: input.measuredPeakBytes }),
+  });
+
+  return {
+    model: input.model,
+    device: input.device,
+    batchSize: input.batchSize,
+    inputs: input.inputs.map((i) => ({ name: i.name, shape: [...i.shape], dtype: i.dtype, bytes: i.bytes })),
+    layers: rows,
+    totals,
+    memory,
+    warnings,
+  };
+}
+
+function indexLayers(layers: readonly LayerRecord[]) {
+  const depthOf = new Map<string, number>();
+  const hasChildren = new Set<string>();
+  for (const record of layers) {
+    if (depthOf.has(record.id)) {
+      throw summaryError('INVALID_MODEL', `the adapter listed layer id "${record.id}" twice; ids must be unique`);
+    }
+    if (!Number.isFinite(record.params) || record.params < 0 || !Number.isFinite(record.paramBytes) || record.paramBytes < 0) {
+      throw summaryError('INVALID_MODEL', `layer "${record.id}" reports invalid params (${record.params}) or paramBytes (${record.paramBytes})`);
+    }
+    if (record.parentId === undefined) {
+      depthOf.set(record.id, 0);
+      continue;
+    }
+    const parentDepth = depthOf.get(record.parentId);
+    if (parentDepth === undefined) {
+      throw summaryError('INVALID_MODEL', `layer "${record.id}" names parent "${record.parentId}", which is not listed before it`);
+    }
+    depthOf.set(record.id, parentDepth + 1);
+    hasChildren.add(record.parentId);
+  }
+  return { depthOf, hasChildren };
+}
+
+function executedWithAncestors(layers: readonly LayerRecord[], eventsById: ReadonlyMap<string, LayerEvent[]>): Set<string> {
+  const parentOf = new Map(layers.map((l) => [l.id, l.parentId] as const));
+  const executed = new Set<string>();
+  for (const id of eventsById.keys()) {
+    let current: string | undefined = id;
+    while (current !== undefined && !executed.has(current)) {
+      executed.add(current);
+      current = parentOf.get(current);
+    }
+  }
+  return executed;
+}
+
+function executedRow(record: LayerRecord, event: LayerEvent, callIndex: number, depth: number, container: boolean): LayerRow {
+  const owner = callIndex === 0;
+  const macs = event.macs ?? record.macs ?? (container ? 0 : undefined);
+  return {
+    ...baseRow(record, depth, container, owner),
+    inputShapes: event.inputShapes,
+    outputShapes: event.outputShapes,
+    outputDTypes: event.outputDTypes,
+    outputBytes: event.outputBytes,
+    ...(macs === undefined ? {} : { macs }),
+    callIndex,
+    executed: true,
+    provenance: {
+      shape: 'observed',
+      macs: event.macs !== undefined ? 'observed' : record.macs !== undefined || container ? 'static' : 'unknown',
+    },
+  };
+}
+
+function staticRow(record: LayerRecord, depth: number, container: boolean, executed: boolean): LayerRow {
+  const shapes = record.staticOutputShapes;
+  const macs = record.macs ?? (container ? 0 : undefined);
+  return {
+    ...baseRow(record, depth, container, true),
+    inputShapes: [],
+    outputShapes: shapes ?? [],
+    outputDTypes: record.staticOutputDTypes ?? [],
+    outputBytes: 0,
+    ...(macs === undefined ? {} : { macs }),
+    callIndex: 0,
+    executed: container && executed,
+    provenance: { shape: shapes ? 'static' : 'unknown', macs: macs === undefined ? 'unknown' : 'static' },
+  };
+}
+
+function baseRow(record: LayerRecord, depth: number, container: boolean, owner: boolean) {
+  return {
+    id: record.id,
+    name: record.name,
+    type: record.type,
+    depth,
+    ...(record.parentId === undefined ? {} : { parentId: record.parentId }),
+    params: owner ? record.params : 0,
+    ...(record.trainableParams === undefined ? {} : { trainableParams: owner ? record.trainableParams : 0 }),
+    paramBytes: owner ? record.paramBytes : 0,
+    ...(record.sharedWith && record.sharedWith.length > 0 ? { sharedWith: [...record.sharedWith] } : {}),
+    isContainer: container,
+    ...(record.attributes ? { attributes: record.attributes } : {}),
+  };
+}
+
+function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[], observed: boolean): SummaryTotals {
+  let params = 0;
+  let paramBytes = 0;
+  let trainable = 0;
+  let macs = 0;
+  let unknownMacsLayers = 0;
+  for (const row of rows) {
+    params += row.params;
+    paramBytes += row.paramBytes;
+    trainable += row.trainableParams ?? 0;
+    if (row.macs !== undefined) macs += row.macs;
+    else if (isUnknownMacs(row, observed)) unknownMacsLayers += 1;
+  }
+  const knowsTrainable = layers.length > 0 && layers.every((l) => l.trainableParams !== undefined);
+  return {
+    params,
+    ...(knowsTrainable ? { trainableParams: trainable, nonTrainableParams: params - trainable } : {}),
+    paramBytes,
+    macs,
+    unknownMacsLayers,
+  };
+}
+
+/** A leaf whose MACs count for this pass but are not known: executed, or any leaf in static mode. */
+function isUnknownMacs(row: LayerRow, observed: boolean): boolean {
+  return row.macs === undefined && !row.isContainer && row.type !== 'scope' && (row.executed || !observed);
+}
+
+function listNames(rows: readonly LayerRow[]): string {
+  const names = rows.slice(0, 8).map((r) => r.name);
+  return rows.length > 8 ? `${names.join(', ')}, … (${rows.length - 8} more)` : names.join(', ');
+}
+
+function countTypes(rows: readonly LayerRow[]): string {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.type, (counts.get(row.type) ?? 0) + 1);
+  return [...counts].map(([type, n]) => (n > 1 ? `${type} ×${n}` : type)).join(', ');
+}

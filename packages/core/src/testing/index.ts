@@ -1,0 +1,2 @@
+export * from './mock-model.js';
+export * from './conformance.js';
