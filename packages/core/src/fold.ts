@@ -183,7 +183,8 @@ function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[]
     if (row.macs !== undefined) macs += row.macs;
     else if (isUnknownMacs(row, observed)) unknownMacsLayers += 1;
   }
-  const knowsTrainable = layers.length > 0 && layers.every((l) => l.trainableParams !== undefined);
+  const knowsTrainable =
+    layers.some((l) => l.trainableParams !== undefined) && layers.every((l) => l.trainableParams !== undefined || l.params === 0);
   return {
     params,
     ...(knowsTrainable ? { trainableParams: trainable, nonTrainableParams: params - trainable } : {}),
