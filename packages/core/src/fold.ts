@@ -120,54 +120,60 @@ function executedWithAncestors(layers: readonly LayerRecord[], eventsById: Reado
 }
 
 function executedRow(record: LayerRecord, event: LayerEvent, callIndex: number, depth: number, container: boolean): LayerRow {
-  const owner = callIndex === 0;
   const macs = event.macs ?? record.macs ?? (container ? 0 : undefined);
-  return {
-    ...baseRow(record, depth, container, owner),
-    inputShapes: event.inputShapes,
-    outputShapes: event.outputShapes,
-    outputDTypes: event.outputDTypes,
-    outputBytes: event.outputBytes,
-    ...(macs === undefined ? {} : { macs }),
-    callIndex,
-    executed: true,
-    provenance: {
-      shape: 'observed',
-      macs: event.macs !== undefined ? 'observed' : record.macs !== undefined || container ? 'static' : 'unknown',
-    },
-  };
+  const macsProvenance = event.macs !== undefined ? 'observed' : record.macs !== undefined || container ? 'static' : 'unknown';
+  const row = baseRow(record, depth, container, callIndex === 0, callIndex, true, { shape: 'observed', macs: macsProvenance });
+  row.inputShapes = event.inputShapes;
+  row.outputShapes = event.outputShapes;
+  row.outputDTypes = event.outputDTypes;
+  row.outputBytes = event.outputBytes;
+  if (macs !== undefined) row.macs = macs;
+  return row;
 }
 
 function staticRow(record: LayerRecord, depth: number, container: boolean, executed: boolean): LayerRow {
   const shapes = record.staticOutputShapes;
   const macs = record.macs ?? (container ? 0 : undefined);
-  return {
-    ...baseRow(record, depth, container, true),
-    inputShapes: [],
-    outputShapes: shapes ?? [],
-    outputDTypes: record.staticOutputDTypes ?? [],
-    outputBytes: 0,
-    ...(macs === undefined ? {} : { macs }),
-    callIndex: 0,
-    executed: container && executed,
-    provenance: { shape: shapes ? 'static' : 'unknown', macs: macs === undefined ? 'unknown' : 'static' },
-  };
+  const row = baseRow(record, depth, container, true, 0, container && executed, {
+    shape: shapes ? 'static' : 'unknown',
+    macs: macs === undefined ? 'unknown' : 'static',
+  });
+  if (shapes) row.outputShapes = shapes;
+  if (record.staticOutputDTypes) row.outputDTypes = record.staticOutputDTypes;
+  if (macs !== undefined) row.macs = macs;
+  return row;
 }
 
-function baseRow(record: LayerRecord, depth: number, container: boolean, owner: boolean) {
-  return {
+function baseRow(
+  record: LayerRecord,
+  depth: number,
+  container: boolean,
+  owner: boolean,
+  callIndex: number,
+  executed: boolean,
+  provenance: LayerRow['provenance'],
+): LayerRow {
+  const row: LayerRow = {
     id: record.id,
     name: record.name,
     type: record.type,
     depth,
-    ...(record.parentId === undefined ? {} : { parentId: record.parentId }),
+    inputShapes: [],
+    outputShapes: [],
+    outputDTypes: [],
+    outputBytes: 0,
     params: owner ? record.params : 0,
-    ...(record.trainableParams === undefined ? {} : { trainableParams: owner ? record.trainableParams : 0 }),
     paramBytes: owner ? record.paramBytes : 0,
-    ...(record.sharedWith && record.sharedWith.length > 0 ? { sharedWith: [...record.sharedWith] } : {}),
+    callIndex,
+    executed,
     isContainer: container,
-    ...(record.attributes ? { attributes: record.attributes } : {}),
+    provenance,
   };
+  if (record.parentId !== undefined) row.parentId = record.parentId;
+  if (record.trainableParams !== undefined) row.trainableParams = owner ? record.trainableParams : 0;
+  if (record.sharedWith && record.sharedWith.length > 0) row.sharedWith = [...record.sharedWith];
+  if (record.attributes) row.attributes = record.attributes;
+  return row;
 }
 
 function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[], observed: boolean): SummaryTotals {
