@@ -1,0 +1,156 @@
+import { summaryError } from '../errors.js';
+import { formatShapes } from '../shape.js';
+import type { ModelSummary } from '../summary.js';
+import { formatBytes, formatCount, type UnitSystem } from '../units.js';
+import type { VisibleRow } from './rows.js';
+import type { Glyphs } from './text.js';
+import { ALL_COLUMNS, type ColumnName } from './types.js';
+
+/** Column headers, torchinfo's wording where it has the column. */
+export const COLUMN_TITLES: Readonly<Record<ColumnName, string>> = {
+  inputShape: 'Input Shape',
+  outputShape: 'Output Shape',
+  params: 'Param #',
+  paramsPercent: 'Param %',
+  trainable: 'Trainable',
+  macs: 'Mult-Adds',
+  kernel: 'Kernel Shape',
+  outputBytes: 'Output Size',
+};
+
+/** Machine names (CSV header, HTML classes). */
+export const COLUMN_KEYS: Readonly<Record<ColumnName, string>> = {
+  inputShape: 'input_shape',
+  outputShape: 'output_shape',
+  params: 'params',
+  paramsPercent: 'params_percent',
+  trainable: 'trainable_params',
+  macs: 'macs',
+  kernel: 'kernel',
+  outputBytes: 'output_bytes',
+};
+
+/** Numeric columns are right-aligned. */
+export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(['params', 'paramsPercent', 'macs', 'outputBytes']);
+
+const ALIASES: Record<string, ColumnName> = {};
+function alias(column: ColumnName, ...names: string[]): void {
+  for (const n of [column, ...names]) ALIASES[normalize(n)] = column;
+}
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[\s_-]+/g, '');
+}
+alias('inputShape', 'input', 'inputs', 'in', 'input_size', 'input_shape', 'inputshapes');
+alias('outputShape', 'output', 'outputs', 'out', 'output_size', 'output_shape', 'outputshapes', 'shape');
+alias('params', 'param', 'parameters', 'num_params', 'param_count', 'param#', '#params');
+alias('paramsPercent', 'params_percent', 'param_percent', 'percent', '%', 'param%', 'params%');
+alias('trainable', 'trainable_params', 'train');
+alias('macs', 'mac', 'mult_adds', 'multadds', 'mult-adds', 'madds');
+alias('kernel', 'kernel_size', 'kernel_shape', 'kernelsize');
+alias('outputBytes', 'output_bytes', 'bytes', 'out_bytes', 'memory', 'mem');
+
+/**
+ * Parses a column list such as `"input,output,params"` (comma or whitespace separated; torchinfo
+ * names like `input_size`, `num_params`, `mult_adds`, `kernel_size` accepted, case-insensitive).
+ * Duplicates are dropped. Throws an `INVALID_OPTION` error for an unknown name or an empty list.
+ */
+export function parseColumns(list: string): ColumnName[] {
+  const names = list.split(/[\s,]+/).filter((s) => s.length > 0);
+  if (names.length === 0) {
+    throw summaryError('INVALID_OPTION', `No columns given; choose among ${ALL_COLUMNS.join(', ')}.`, {
+      details: { option: 'columns', value: list },
+    });
+  }
+  const out: ColumnName[] = [];
+  for (const name of names) {
+    const column = ALIASES[normalize(name)];
+    if (column === undefined) {
+      throw summaryError('INVALID_OPTION', `Unknown column "${name}"; choose among ${ALL_COLUMNS.join(', ')}.`, {
+        details: { option: 'columns', value: name, allowed: [...ALL_COLUMNS] },
+      });
+    }
+    if (!out.includes(column)) out.push(column);
+  }
+  return out;
+}
+
+/** Kernel size from the layer's attributes, whichever spelling the adapter used. */
+export function kernelOf(attributes: Record<string, unknown> | undefined): unknown {
+  if (attributes === undefined) return undefined;
+  for (const key of ['kernelSize', 'kernel_size', 'kernel_shape', 'kernelShape', 'kernel', 'poolSize', 'pool_size']) {
+    const value = attributes[key];
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+function formatKernel(value: unknown): string {
+  if (value === undefined) return '--';
+  if (Array.isArray(value)) return `[${value.map((v) => String(v)).join(', ')}]`;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** Everything a text cell needs besides the row. */
+export interface CellContext {
+  summary: ModelSummary;
+  units: UnitSystem;
+  glyphs: Glyphs;
+}
+
+/** Param # cell: `(recursive)` for a repeated call, `--` for none, else grouped digits. */
+export function paramsCell(v: VisibleRow): string {
+  if (v.params === 0) return v.row.callIndex > 0 ? '(recursive)' : '--';
+  return formatCount(v.params);
+}
+
+/** Mult-Adds cell: `?` unknown, `≥ n` partly unknown, `--` none (containers, not executed, 0). */
+export function macsCell(v: VisibleRow, g: Glyphs): string {
+  if (v.notExecuted && !v.folded) return '--';
+  if (v.unknownMacs > 0) return v.macs === 0 ? '?' : `${g.atLeast} ${formatCount(v.macs)}`;
+  return v.macs === 0 ? '--' : formatCount(v.macs);
+}
+
+/** Trainable cell, as torchinfo: True / False / Partial, `--` without params or without the notion. */
+export function trainableCell(v: VisibleRow): string {
+  if (v.params === 0 || v.trainableParams === undefined) return '--';
+  if (v.trainableParams >= v.params) return 'True';
+  if (v.trainableParams === 0) return 'False';
+  return 'Partial';
+}
+
+export function percentCell(v: VisibleRow, total: number): string {
+  if (v.params === 0) return v.row.callIndex > 0 ? '(recursive)' : '--';
+  if (total <= 0) return '--';
+  return `${((100 * v.params) / total).toFixed(2)}%`;
+}
+
+/** Display text of one cell (before escaping for the target format). */
+export function cellText(v: VisibleRow, column: ColumnName, ctx: CellContext): string {
+  const row = v.row;
+  switch (column) {
+    case 'inputShape':
+      return v.notExecuted ? '--' : formatShapes(row.inputShapes);
+    case 'outputShape':
+      return v.notExecuted ? '--' : formatShapes(row.outputShapes);
+    case 'params':
+      return paramsCell(v);
+    case 'paramsPercent':
+      return percentCell(v, ctx.summary.totals.params);
+    case 'trainable':
+      return trainableCell(v);
+    case 'macs':
+      return macsCell(v, ctx.glyphs);
+    case 'kernel':
+      return formatKernel(kernelOf(row.attributes));
+    case 'outputBytes':
+      return !v.notExecuted && row.outputBytes > 0 ? formatBytes(row.outputBytes, ctx.units) : '--';
+  }
+}
+
+/** `conv1 (Conv2D): 1-2`, plus ` (not executed)` for a layer that never ran. */
+export function layerLabel(v: VisibleRow): string {
+  const { name, type } = v.row;
+  const named = name === '' || name === type ? type : `${name} (${type})`;
+  return `${named}: ${v.depthIndex}${v.notExecuted ? ' (not executed)' : ''}`;
+}
