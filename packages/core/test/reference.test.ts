@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { memoryLines, torchinfoMultAddsLine } from '../src/format/index.js';
 import { summarize } from '../src/summarize.js';
 import { createMockModel } from '../src/testing/mock-model.js';
-import { hasReference, loadReference, mockFromTorchinfo, mockFromTorchsummary, referenceNames } from './reference.js';
+import { hasReference, loadReference, mockFromTorchinfo, mockFromTorchsummary, printedLines, referenceNames } from './reference.js';
 
 const names = referenceNames();
 const MiB = 2 ** 20;
@@ -55,6 +56,17 @@ describe.runIf(hasReference)('reference models from ../shared/reference', () => 
         params: (want.params_size_mb as number).toFixed(2),
         total_size: (want.estimated_total_size_mb as number).toFixed(2),
       });
+    });
+
+    it('prints the same memory lines as torchsummary and torchinfo printed', async () => {
+      const asPrinted = (lines: [string, string][]) => lines.map(([label, value]) => `${label}: ${value}`);
+      const ts = await summarize(createMockModel(mockFromTorchsummary(ref)), { memoryConvention: 'torchsummary' });
+      const tsPrinted = printedLines(name, 'torchsummary').filter((l) => /size \(MB\)|Size \(MB\)/.test(l));
+      expect(asPrinted(memoryLines(ts.memory, 'si'))).toEqual(tsPrinted);
+      const ti = await summarize(createMockModel(mockFromTorchinfo(ref)), { memoryConvention: 'torchinfo' });
+      const tiPrinted = printedLines(name, 'torchinfo').filter((l) => /^(Input size|Forward\/backward|Params size|Estimated Total)/.test(l));
+      expect(asPrinted(memoryLines(ti.memory, 'si'))).toEqual(tiPrinted);
+      expect(torchinfoMultAddsLine(ti.totals.macs)).toBe(printedLines(name, 'torchinfo').find((l) => l.startsWith('Total mult-adds')));
     });
 
     it('our convention counts every weight once with its real trainability', async () => {
