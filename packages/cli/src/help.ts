@@ -1,0 +1,62 @@
+/** Help and version text: static strings, so `--help` / `--version` load nothing else. */
+declare const __MODELSUMMARY_CLI_VERSION__: string;
+
+export const VERSION: string = typeof __MODELSUMMARY_CLI_VERSION__ === 'string' ? __MODELSUMMARY_CLI_VERSION__ : '0.0.0-dev';
+
+export const HELP = `modelsummary ${VERSION} — model.summary() for ONNX and TensorFlow.js models
+
+Usage:
+  modelsummary <model> [options]      summarize an .onnx file or a TF.js model.json
+  modelsummary diff <a> <b> [options] compare two models or two JSON summaries
+
+The format is told from the content: ONNX protobuf, or a TF.js model.json (layers or graph
+model, weight shards read from beside it). A mock forward pass runs once to observe shapes.
+
+Output:
+  --format <f>              table (default) | markdown | csv | html | json (schema v1)
+  --depth <n>               hide rows deeper than n (0 = top level); their numbers fold upward
+  --columns <list>          comma-separated: input,output,kernel,params,percent,trainable,macs,bytes
+                            (default input,output,params,macs)
+  --units <si|iec>          byte units: si (1 MB = 10^6 B, default) or iec (1 MiB = 2^20 B)
+  --memory-convention <c>   default | torchsummary | torchinfo (their lines, their units)
+  --ascii                   ASCII-only text (tree drawn with |- and \\-)
+  --no-color                no colour on stderr (also NO_COLOR=1)
+  --output <file>           write the result to <file> instead of stdout
+
+Inputs:
+  --batch <n>               batch size: fills the leading symbolic / unknown dim (default 1)
+  --input <name:dtype:shape>
+                            set an input, e.g. --input images:float32:1x3x224x224 (repeatable;
+                            name:shape keeps the model's dtype)
+  --dim <name=value>        value of a symbolic dim, e.g. --dim seq_len=128 (repeatable)
+  --max-input-bytes <size>  refuse mock inputs larger than this (default 2GB)
+
+Runtime:
+  --device <d>              auto (default: GPU when available) | gpu | cpu | a backend or execution
+                            provider name (webgpu, cuda, wasm, ...)
+  --runtime <r>             ONNX runtime: auto (onnxruntime-node, else onnxruntime-web) | node | web
+  --static                  ONNX only: no forward pass; rows, params and MACs from the graph
+
+Budgets (exit code 3 when exceeded, for CI gates):
+  --max-params <n>          total parameters, e.g. 25M
+  --max-macs <n>            total mult-adds, e.g. 4G
+  --max-memory <size>       estimated total memory (of --memory-convention), e.g. 500MB, 1GiB
+
+Other:
+  --debug                   print stack traces with errors
+  -h, --help                show this help
+  -v, --version             print the version
+
+Examples:
+  modelsummary model.onnx
+  modelsummary model.onnx --batch 8 --depth 2 --units iec
+  modelsummary model.onnx --input input_ids:int64:1x128 --dim seq=128
+  modelsummary web_model/model.json --format markdown --output SUMMARY.md
+  modelsummary resnet.onnx --memory-convention torchinfo
+  modelsummary model.onnx --format json > summary.json
+  modelsummary model.onnx --max-params 5M --max-macs 1G --format json > /dev/null
+  modelsummary diff old.onnx new.onnx
+  modelsummary diff before.json after.json --format json
+
+Exit codes: 0 ok, 1 error (file, model, runtime), 2 usage error, 3 budget exceeded.
+`;

@@ -1,0 +1,8 @@
+/**
+ * `@modelsummary/cli` programmatic entry: `main(argv, io)` runs the CLI and resolves to its exit
+ * code (tests call it with buffers). The `modelsummary` binary is `dist/bin.js`.
+ */
+export { main, report, EXIT } from './main.js';
+export type { CliIO, CliStream, CliOptions } from './main.js';
+export { parseInputOption, parseDimOption, parseBytes, parseCount, resolveOptions } from './options.js';
+export { VERSION } from './help.js';

@@ -1,0 +1,190 @@
+/**
+ * Turns raw option values (strings from the command line) into checked settings. Pure, no heavy
+ * imports: every error is a usage error (exit 2) naming the option.
+ */
+import type { ColumnName, InputSpec, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
+import { usageError } from './io.js';
+
+export type OrtChoice = 'auto' | 'node' | 'web';
+
+export interface CliOptions {
+  format: OutputFormat;
+  depth?: number;
+  /** Raw column list; parsed by core's `parseColumns`. */
+  columns?: string;
+  batchSize: number;
+  inputs: InputSpec[];
+  dims: Record<string, number>;
+  device: string;
+  runtime: OrtChoice;
+  units: UnitSystem;
+  memoryConvention: MemoryConvention;
+  ascii: boolean;
+  color: boolean;
+  output?: string;
+  static: boolean;
+  maxParams?: number;
+  maxMacs?: number;
+  maxMemory?: number;
+  maxInputBytes?: number;
+  debug: boolean;
+}
+
+/** What `parseColumns` etc. will get: a checked value per option. */
+export type RawOptions = Record<string, unknown>;
+
+const FORMATS: readonly OutputFormat[] = ['table', 'markdown', 'csv', 'html', 'json'];
+const FORMAT_ALIASES: Record<string, OutputFormat> = { md: 'markdown', text: 'table', txt: 'table' };
+const CONVENTIONS: readonly MemoryConvention[] = ['default', 'torchsummary', 'torchinfo'];
+
+/** The last value of an option given once or several times, as a string. */
+function last(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const v = Array.isArray(value) ? value[value.length - 1] : value;
+  return v === undefined ? undefined : String(v);
+}
+
+/** Every value of a repeatable option, as strings. */
+function all(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined).map(String);
+}
+
+function requireValue(name: string, value: unknown): string | undefined {
+  const v = last(value);
+  if (v === 'true' && (value === true || (Array.isArray(value) && value[value.length - 1] === true))) {
+    throw usageError(`--${name} needs a value`);
+  }
+  return v;
+}
+
+/** A non-negative integer such as `3`; `min` 1 for positive ones. */
+export function parseInteger(name: string, text: string, min = 0): number {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < min) {
+    throw usageError(`--${name} must be ${min >= 1 ? 'a positive' : 'a non-negative'} integer, got "${text}"`);
+  }
+  return Number(t);
+}
+
+const COUNT_SUFFIX: Record<string, number> = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6, g: 1e9, G: 1e9, b: 1e9, B: 1e9, t: 1e12, T: 1e12 };
+
+/** A count such as `25000000`, `25,000,000`, `25_000_000`, `25M`, `1.5G`, `4e9`. */
+export function parseCount(name: string, text: string): number {
+  const t = text.trim().replace(/[,_]/g, '');
+  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([kKmMgGbBtT]?)$/.exec(t);
+  const value = m ? Number(m[1]) * (COUNT_SUFFIX[m[2] ?? ''] ?? 1) : Number.NaN;
+  if (!Number.isFinite(value) || value < 0) {
+    throw usageError(`--${name} must be a count such as 25000000 or 25M, got "${text}"`);
+  }
+  return Math.round(value);
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, k: 1e3, m: 1e6, g: 1e9, t: 1e12,
+  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40,
+};
+
+/** Bytes such as `2000000000`, `2GB` (10^9), `1.5GiB` (2^30), `500MB`. */
+export function parseBytes(name: string, text: string): number {
+  const t = text.trim().replace(/[,_]/g, '');
+  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-zA-Z]*)$/.exec(t);
+  const factor = m ? BYTE_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  const value = m && factor !== undefined ? Number(m[1]) * factor : Number.NaN;
+  if (!Number.isFinite(value) || value < 0) {
+    throw usageError(`--${name} must be a size in bytes such as 500000000, 500MB or 2GiB, got "${text}"`);
+  }
+  return Math.round(value);
+}
+
+/**
+ * `--input name:dtype:d0xd1x...`, or `name:d0xd1x...` (dtype from the model). Dims are separated
+ * by `x` or `,`; an empty shape is a scalar. The name may itself contain `:` (`input:0`): the shape
+ * is the last field and the dtype the one before it.
+ */
+export function parseInputOption(text: string): InputSpec {
+  const parts = text.split(':');
+  const bad = (why: string) => usageError(`--input "${text}": ${why}; expected name:dtype:d0xd1x... such as images:float32:1x3x224x224`);
+  if (parts.length < 2) throw bad('missing ":" between the name and the shape');
+  const shapeText = (parts.pop() as string).trim();
+  let dtype: string | undefined;
+  if (parts.length >= 2 && /^[a-z][a-z0-9]*$/i.test(parts[parts.length - 1] ?? '') && !/^\d+$/.test(parts[parts.length - 1] ?? '')) {
+    dtype = (parts.pop() as string).toLowerCase();
+  }
+  const name = parts.join(':');
+  if (name.length === 0) throw bad('empty input name');
+  const dims = shapeText === '' || shapeText === 'scalar' ? [] : shapeText.split(/[x×,]/i);
+  const shape = dims.map((d) => {
+    const t = d.trim();
+    if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t))) throw bad(`dim "${d}" is not a non-negative integer`);
+    return Number(t);
+  });
+  return dtype === undefined ? { name, shape } : { name, shape, dtype };
+}
+
+/** `--dim name=value`. */
+export function parseDimOption(text: string): [string, number] {
+  const i = text.lastIndexOf('=');
+  if (i <= 0) throw usageError(`--dim "${text}": expected name=value such as seq=128`);
+  const name = text.slice(0, i).trim();
+  const value = text.slice(i + 1).trim();
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw usageError(`--dim "${text}": the value must be a positive integer`);
+  }
+  return [name, Number(value)];
+}
+
+/** Checks every option; the first bad one is a usage error. */
+export function resolveOptions(raw: RawOptions, env: Record<string, string | undefined>): CliOptions {
+  const formatText = (requireValue('format', raw.format) ?? 'table').toLowerCase();
+  const format = (FORMAT_ALIASES[formatText] ?? formatText) as OutputFormat;
+  if (!FORMATS.includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, got "${formatText}"`);
+
+  const depthText = requireValue('depth', raw.depth);
+  const batchText = requireValue('batch', raw.batch);
+  const units = (requireValue('units', raw.units) ?? 'si').toLowerCase();
+  if (units !== 'si' && units !== 'iec') throw usageError(`--units must be si or iec, got "${units}"`);
+  const convention = (requireValue('memory-convention', raw.memoryConvention) ?? 'default').toLowerCase() as MemoryConvention;
+  if (!CONVENTIONS.includes(convention)) throw usageError(`--memory-convention must be one of ${CONVENTIONS.join(', ')}, got "${convention}"`);
+  const runtimeText = (requireValue('runtime', raw.runtime) ?? 'auto').toLowerCase().replace(/^onnxruntime-/, '');
+  if (!['auto', 'node', 'web', 'wasm'].includes(runtimeText)) {
+    throw usageError(`--runtime must be auto, node (onnxruntime-node) or web (onnxruntime-web), got "${runtimeText}"`);
+  }
+  const device = (requireValue('device', raw.device) ?? 'auto').toLowerCase();
+  if (!/^[a-z][a-z0-9_-]*$/.test(device)) throw usageError(`--device must be auto, gpu, cpu or a backend / provider name, got "${device}"`);
+
+  const dims: Record<string, number> = {};
+  for (const d of all(raw.dim)) {
+    const [name, value] = parseDimOption(d);
+    dims[name] = value;
+  }
+  const columns = requireValue('columns', raw.columns);
+  const output = requireValue('output', raw.output);
+  const maxParams = requireValue('max-params', raw.maxParams);
+  const maxMacs = requireValue('max-macs', raw.maxMacs);
+  const maxMemory = requireValue('max-memory', raw.maxMemory);
+  const maxInputBytes = requireValue('max-input-bytes', raw.maxInputBytes);
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+
+  return {
+    format,
+    ...(depthText === undefined ? {} : { depth: parseInteger('depth', depthText) }),
+    ...(columns === undefined ? {} : { columns }),
+    batchSize: batchText === undefined ? 1 : parseInteger('batch', batchText, 1),
+    inputs: all(raw.input).map(parseInputOption),
+    dims,
+    device,
+    runtime: runtimeText === 'wasm' ? 'web' : (runtimeText as OrtChoice),
+    units,
+    memoryConvention: convention,
+    ascii: raw.ascii === true,
+    color: raw.color !== false && !noColor,
+    ...(output === undefined || output === '' ? {} : { output }),
+    static: raw.static === true,
+    ...(maxParams === undefined ? {} : { maxParams: parseCount('max-params', maxParams) }),
+    ...(maxMacs === undefined ? {} : { maxMacs: parseCount('max-macs', maxMacs) }),
+    ...(maxMemory === undefined ? {} : { maxMemory: parseBytes('max-memory', maxMemory) }),
+    ...(maxInputBytes === undefined ? {} : { maxInputBytes: parseBytes('max-input-bytes', maxInputBytes) }),
+    debug: raw.debug === true,
+  };
+}

@@ -1,0 +1,152 @@
+/** What a command does once its options are checked. Loaded lazily by `main`. */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  formatBytes,
+  formatCount,
+  formatSummary,
+  parseColumns,
+  summarize,
+  toJSON,
+  type ColumnName,
+  type ModelSummary,
+  type SummaryJSON,
+} from '@modelsummary/core';
+import { diffSummaries, formatDiff } from './diff.js';
+import { CliError, EXIT, usageError, type CliIO } from './io.js';
+import { detectFile, loadModel, loadSummaryJSON } from './load.js';
+import type { CliOptions } from './options.js';
+import { createProgress, type Progress } from './progress.js';
+
+/** Summarizes one model file; returns the summary and the engine that ran it. */
+async function summarizeFile(path: string, options: CliOptions, progress: Progress): Promise<{ summary: ModelSummary; engine: string }> {
+  const file = await detectFile(path);
+  if (file.kind === 'summary-json') {
+    throw usageError(`${path}: is a modelsummary JSON summary, not a model; compare summaries with: modelsummary diff A.json B.json`);
+  }
+  const loaded = await loadModel(file.absolute, file.kind, options, progress);
+  try {
+    progress.update(`Running the mock forward pass (${loaded.engine})`);
+    const summary = await summarize(loaded.model, {
+      batchSize: options.batchSize,
+      ...(options.inputs.length > 0 ? { inputs: options.inputs } : {}),
+      dims: options.dims,
+      device: options.device,
+      memoryConvention: options.memoryConvention,
+      ...(options.maxInputBytes === undefined ? {} : { maxInputBytes: options.maxInputBytes }),
+    });
+    const note = loaded.fallbackNote?.(summary.device);
+    if (note) summary.warnings.push(note);
+    return { summary, engine: loaded.engine };
+  } catch (error) {
+    throw withFile(error, path);
+  } finally {
+    await loaded.dispose();
+  }
+}
+
+/** Core errors do not always name the file: prefix it so the line says which file is wrong. */
+function withFile(error: unknown, path: string): unknown {
+  if (error instanceof Error && !error.message.includes(path) && !error.message.includes(path.split(/[\\/]/).pop() ?? path)) {
+    error.message = `${path}: ${error.message}`;
+  }
+  return error;
+}
+
+/** Checks the budgets; one line per breach. */
+function budgetBreaches(summary: ModelSummary, options: CliOptions): string[] {
+  const out: string[] = [];
+  if (options.maxParams !== undefined && summary.totals.params > options.maxParams) {
+    out.push(`params ${formatCount(summary.totals.params)} > --max-params ${formatCount(options.maxParams)}`);
+  }
+  if (options.maxMacs !== undefined && summary.totals.macs > options.maxMacs) {
+    out.push(`mult-adds ${formatCount(summary.totals.macs)} > --max-macs ${formatCount(options.maxMacs)}`);
+  }
+  if (options.maxMemory !== undefined && summary.memory.totalBytes > options.maxMemory) {
+    out.push(
+      `estimated memory ${formatBytes(summary.memory.totalBytes, options.units)} (${summary.memory.totalBytes} B) > --max-memory ${formatBytes(options.maxMemory, options.units)} (${options.maxMemory} B)`,
+    );
+  }
+  return out;
+}
+
+async function emit(text: string, options: CliOptions, io: CliIO): Promise<void> {
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (options.output) {
+    const target = resolve(io.cwd ?? process.cwd(), options.output);
+    try {
+      await writeFile(target, body);
+    } catch (error) {
+      throw new CliError(`--output ${options.output}: cannot write (${(error as Error).message})`);
+    }
+    if (io.stderr.isTTY) io.stderr.write(`wrote ${options.output}\n`);
+  } else {
+    io.stdout.write(body);
+  }
+}
+
+function columnsOf(options: CliOptions): ColumnName[] | undefined {
+  return options.columns === undefined ? undefined : parseColumns(options.columns);
+}
+
+/** `modelsummary <model>`. */
+export async function runSummary(path: string, options: CliOptions, io: CliIO): Promise<number> {
+  const columns = columnsOf(options); // a bad column list fails before any model is loaded
+  const progress = createProgress(io.stderr, true);
+  let result: { summary: ModelSummary; engine: string };
+  try {
+    result = await summarizeFile(path, options, progress);
+  } finally {
+    progress.done();
+  }
+  const { summary, engine } = result;
+  let text: string;
+  if (options.format === 'json') {
+    text = formatSummary(summary, { format: 'json' });
+  } else {
+    // The header says which runtime package ran the pass; the JSON keeps the device name alone.
+    const shown: ModelSummary = { ...summary, device: `${summary.device} (${engine})` };
+    text = formatSummary(shown, {
+      format: options.format,
+      ...(options.depth === undefined ? {} : { depth: options.depth }),
+      ...(columns ? { columns } : {}),
+      ascii: options.ascii,
+      units: options.units,
+      ...(options.format === 'table' && !options.output && io.stdout.isTTY && io.stdout.columns ? { maxWidth: io.stdout.columns } : {}),
+    });
+  }
+  await emit(text, options, io);
+  const breaches = budgetBreaches(summary, options);
+  if (breaches.length > 0) {
+    io.stderr.write(`modelsummary: budget exceeded: ${breaches.join('; ')}\n`);
+    return EXIT.BUDGET;
+  }
+  return EXIT.OK;
+}
+
+/** A model or a saved summary, as schema v1 JSON. */
+async function summaryJSONOf(path: string, options: CliOptions, progress: Progress): Promise<SummaryJSON> {
+  const file = await detectFile(path);
+  if (file.kind === 'summary-json') return loadSummaryJSON(file.absolute);
+  const { summary } = await summarizeFile(path, options, progress);
+  return toJSON(summary);
+}
+
+/** `modelsummary diff A B`. */
+export async function runDiff(a: string, b: string, options: CliOptions, io: CliIO): Promise<number> {
+  if (options.format !== 'table' && options.format !== 'json') throw usageError(`diff prints a table or JSON; --format ${options.format} is not supported`);
+  const progress = createProgress(io.stderr, true);
+  let left: SummaryJSON;
+  let right: SummaryJSON;
+  try {
+    left = await summaryJSONOf(a, options, progress);
+    right = await summaryJSONOf(b, options, progress);
+  } finally {
+    progress.done();
+  }
+  const diff = diffSummaries(left, right, { a, b });
+  let text = options.format === 'json' ? JSON.stringify(diff, null, 2) : formatDiff(diff, options.units);
+  if (options.ascii && options.format !== 'json') text = text.replace(/Δ/g, 'delta').replace(/→/g, '->');
+  await emit(text, options, io);
+  return EXIT.OK;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseBytes, parseCount, parseDimOption, parseInputOption, resolveOptions } from '../src/index.js';
+
+describe('option parsing', () => {
+  it('--input name:dtype:shape, name:shape, names with colons, scalars', () => {
+    expect(parseInputOption('images:float32:1x3x224x224')).toEqual({ name: 'images', dtype: 'float32', shape: [1, 3, 224, 224] });
+    expect(parseInputOption('x:2,3')).toEqual({ name: 'x', shape: [2, 3] });
+    expect(parseInputOption('input:0:int64:1x128')).toEqual({ name: 'input:0', dtype: 'int64', shape: [1, 128] });
+    expect(parseInputOption('s:float32:')).toEqual({ name: 's', dtype: 'float32', shape: [] });
+  });
+  it.each(['images', ':float32:1x3', 'x:float32:1xAx3', 'x:float32:1x-3', 'x:float32:1.5'])('rejects --input %s (usage error)', (text) => {
+    expect(() => parseInputOption(text)).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+  it('--dim, counts and sizes', () => {
+    expect(parseDimOption('seq=128')).toEqual(['seq', 128]);
+    expect(() => parseDimOption('seq')).toThrow(/name=value/);
+    expect(() => parseDimOption('seq=0')).toThrow(/positive/);
+    expect(parseCount('max-params', '25M')).toBe(25_000_000);
+    expect(parseCount('max-params', '1,000')).toBe(1000);
+    expect(parseCount('max-macs', '1.5G')).toBe(1_500_000_000);
+    expect(parseBytes('max-memory', '500MB')).toBe(500_000_000);
+    expect(parseBytes('max-memory', '1GiB')).toBe(2 ** 30);
+    expect(parseBytes('max-memory', '1234')).toBe(1234);
+    expect(() => parseBytes('max-memory', 'lots')).toThrow(/--max-memory/);
+  });
+  it('defaults, NO_COLOR, and bad values', () => {
+    const o = resolveOptions({}, {});
+    expect(o).toMatchObject({ format: 'table', batchSize: 1, device: 'auto', runtime: 'auto', units: 'si', memoryConvention: 'default', color: true });
+    expect(resolveOptions({}, { NO_COLOR: '1' }).color).toBe(false);
+    expect(resolveOptions({ color: false }, {}).color).toBe(false);
+    expect(resolveOptions({ runtime: 'onnxruntime-web' }, {}).runtime).toBe('web');
+    expect(resolveOptions({ format: 'md' }, {}).format).toBe('markdown');
+    for (const bad of [{ batch: '0' }, { batch: '-2' }, { depth: 'x' }, { units: 'bits' }, { memoryConvention: 'keras' }, { runtime: 'tensorrt' }, { format: true }]) {
+      expect(() => resolveOptions(bad, {})).toThrow(expect.objectContaining({ exitCode: 2 }));
+    }
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The built binary, spawned: Node, Bun and Deno print the same JSON; --version / --help load no
+ * ML runtime (checked with a module-resolution hook) and start fast. Builds the CLI and its
+ * dependencies once (turbo; a cache hit when `npm test` already built them).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { root } from './helpers.js';
+
+const bin = 'packages/cli/dist/bin.js';
+const model = 'examples/models/mnist-cnn.onnx';
+const tfjsModel = 'examples/models/tfjs-cnn/model.json';
+const env = { ...process.env, NO_COLOR: '1', TURBO_TELEMETRY_DISABLED: '1' };
+
+const runtimes: Record<string, string[]> = {
+  node: [process.execPath, bin],
+  bun: [`${root}node_modules/.bin/bun`, bin],
+  deno: [`${root}node_modules/.bin/deno`, 'run', '-A', bin],
+};
+
+function spawn(cmd: string[], args: string[]) {
+  const [exe, ...pre] = cmd as [string, ...string[]];
+  return spawnSync(exe, [...pre, ...args], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
+}
+
+beforeAll(() => {
+  const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=@modelsummary/cli...', '--output-logs=errors-only'], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: 300_000,
+  });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stderr || build.stdout}`);
+}, 300_000);
+
+describe('the built binary on Node, Bun and Deno', () => {
+  const outputs: Record<string, string> = {};
+  it.each(Object.keys(runtimes))('%s: ONNX and TF.js examples as JSON, exit 0', (name) => {
+    let out = '';
+    for (const m of [model, tfjsModel]) {
+      const r = spawn(runtimes[name]!, [m, '--format', 'json', '--device', 'cpu']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).schemaVersion).toBe(1);
+      out += r.stdout;
+    }
+    outputs[name] = out;
+  });
+  it('Bun and Deno print exactly what Node prints', () => {
+    expect(outputs.node).toBeTruthy();
+    expect(outputs.bun).toBe(outputs.node);
+    expect(outputs.deno).toBe(outputs.node);
+  });
+  it('a usage error exits 2 with one line, on every runtime', () => {
+    for (const name of Object.keys(runtimes)) {
+      const r = spawn(runtimes[name]!, [model, '--batch', '0']);
+      expect(r.status, name).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+  it('the default device (auto) works and says where it ran', () => {
+    const r = spawn(runtimes.node!, [model]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Device:\s+\S+ \(onnxruntime-(node|web) /);
+  });
+});
+
+describe('startup: --version and --help load no ML runtime', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'modelsummary-hook-'));
+  const hooks = join(dir, 'hooks.mjs');
+  const register = join(dir, 'register.mjs');
+  writeFileSync(
+    hooks,
+    `export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (/onnxruntime|tensorflow|@modelsummary[\\\\/](core|adapter)|packages[\\\\/](core|adapter)/.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n');
+  return r;
+}\n`,
+  );
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
+
+  it.each(['--version', '--help'])('%s', (flag) => {
+    const r = spawnSync(process.execPath, ['--import', register, bin, flag], { cwd: root, encoding: 'utf8', env });
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain('LOADED');
+  });
+  it('the hook does see a real summary load them (the check above can fail)', () => {
+    const r = spawnSync(process.execPath, ['--import', register, bin, model, '--static', '--format', 'json'], { cwd: root, encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('LOADED');
+  });
+  it('--version starts in well under a second (median of 5)', () => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      spawnSync(process.execPath, [bin, '--version'], { cwd: root, env });
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[2]).toBeLessThan(1000);
+  });
+});
+
+describe('examples/build.mjs', () => {
+  it('reproduces the committed example models byte for byte', () => {
+    const out = mkdtempSync(join(tmpdir(), 'modelsummary-examples-'));
+    const r = spawnSync(process.execPath, ['examples/build.mjs', '--out', out], { cwd: root, encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    const files = ['mnist-cnn.onnx', ...readdirSync(join(root, 'examples/models/tfjs-cnn')).map((f) => `tfjs-cnn/${f}`)];
+    expect(files.length).toBe(3);
+    for (const f of files) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+      expect(Buffer.compare(readFileSync(join(out, f)), readFileSync(join(root, 'examples/models', f))), f).toBe(0);
+    }
+  });
+});
