@@ -1,0 +1,283 @@
+import type { DeviceRequest, HookableModel, InputSpec, LayerEvent, LayerRecord, MockInputs, ResolvedInput, Shape } from '@modelsummary/core';
+import { isKnownDType, summaryError, tensorBytes } from '@modelsummary/core';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { parseGraph, type ParsedGraph } from './graph.js';
+import { nodeMacs } from './macs.js';
+import { addGraphOutputs, decodeModel } from './proto.js';
+import { createMockTensors, createSession, resolveOrt, type OrtModule, type SessionHandle } from './runtime.js';
+
+/** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
+export interface ExternalDataFile {
+  path: string;
+  data: Uint8Array;
+}
+
+export interface OnnxAdapterOptions {
+  /**
+   * The onnxruntime module to run with: `onnxruntime-node` or `onnxruntime-web` (any build that
+   * implements `onnxruntime-common`). Default: whichever of the two can be imported.
+   */
+  ort?: OrtModule;
+  /** Model name for the header. Default: the file name without `.onnx`, else the graph name. */
+  name?: string;
+  /** File name used in error messages and as the default name. */
+  fileName?: string;
+  /** `false`: static mode, no runtime (rows, params, MACs where value_info gives shapes). Default true. */
+  run?: boolean;
+  /** Execution providers to try in order (the first that creates a session wins); overrides the device request. */
+  executionProviders?: string[];
+  /** Model file path (Node): the base folder of external-data files (see `onnxAdapterFromFile`). */
+  modelPath?: string;
+  /** External-data files, by the `location` written in the model. */
+  externalData?: ExternalDataFile[];
+  /** Extra session options passed to `InferenceSession.create` (logSeverityLevel, graphOptimizationLevel, ...). */
+  sessionOptions?: InferenceSession.SessionOptions;
+}
+
+/** The `HookableModel` of an ONNX model, with the parsed graph for callers who want it. */
+export interface OnnxHookableModel extends HookableModel<Tensor> {
+  readonly runtime: 'onnx';
+  readonly format: 'onnx';
+  /** Graph facts: every node (Constant included), initializers, declared inputs. */
+  readonly graph: ParsedGraph;
+  /** Releases the session, if one is still open. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Makes an ONNX model summarizable. `model` is the bytes of a `.onnx` file.
+ *
+ * ```ts
+ * import * as ort from 'onnxruntime-node';
+ * const model = await onnxAdapter(bytes, { ort, fileName: 'mnist.onnx' });
+ * console.log(formatSummary(await summarize(model, { batchSize: 2 })));
+ * await model.dispose();
+ * ```
+ */
+export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: OnnxAdapterOptions = {}): Promise<OnnxHookableModel> {
+  const bytes = model instanceof Uint8Array ? model : model instanceof ArrayBuffer ? new Uint8Array(model) : undefined;
+  const label = options.fileName ?? options.name ?? 'ONNX model';
+  if (bytes === undefined) {
+    throw summaryError('INVALID_MODEL', `${label}: expected the model's bytes (Uint8Array or ArrayBuffer), got ${describe(model)}`);
+  }
+  const proto = decodeModel(bytes, label);
+  const graph = parseGraph(proto, label);
+  const name = options.name ?? stem(options.fileName) ?? (graph.graphName || 'onnx-model');
+  const staticOnly = options.run === false;
+  const warnings = [...graph.warnings];
+
+  let ortModule: OrtModule | undefined = options.ort;
+  let rewritten: Uint8Array | undefined;
+  let session: SessionHandle | undefined;
+  let feedNames: string[] = [];
+  let listener: ((e: LayerEvent) => void) | undefined;
+  let feeds: ResolvedInput[] = [];
+
+  const release = async (): Promise<void> => {
+    const s = session;
+    session = undefined;
+    if (s) await s.release();
+  };
+
+  const fetchNames = (): string[] => {
+    const already = new Set(graph.outputs);
+    const extra: string[] = [];
+    for (const node of graph.nodes) {
+      for (const o of node.outputs) {
+        if (o !== '' && !already.has(o)) {
+          already.add(o);
+          extra.push(o);
+        }
+      }
+    }
+    return extra;
+  };
+
+  const adapter: OnnxHookableModel = {
+    specificationVersion: 'v1',
+    runtime: 'onnx',
+    format: 'onnx',
+    name,
+    staticOnly,
+    graph,
+
+    listLayers(): LayerRecord[] {
+      return graph.layers.map((l) => ({ ...l }));
+    },
+
+    inputSpecs(): InputSpec[] {
+      return graph.inputs.map((i) => ({ name: i.name, shape: i.shape.slice(), ...(i.dtype ? { dtype: i.dtype } : {}) }));
+    },
+
+    registerHooks(onEvent) {
+      listener = onEvent;
+      return () => {
+        if (listener === onEvent) listener = undefined;
+      };
+    },
+
+    async createMockInputs(specs: ResolvedInput[], device: DeviceRequest): Promise<MockInputs<Tensor>> {
+      checkSpecs(specs, graph, label);
+      if (staticOnly) {
+        throw summaryError('INVALID_OPTION', `${label}: the adapter was made with run: false (static mode); it cannot run the model`);
+      }
+      if (graph.externalFiles.length > 0) {
+        const given = new Set((options.externalData ?? []).map((f) => f.path.replace(/\\/g, '/')));
+        const missing = graph.externalFiles.filter((f) => !given.has(f.replace(/\\/g, '/')));
+        if (missing.length > 0) {
+          throw summaryError(
+            'INVALID_INPUT',
+            `${label}: the model keeps weights in external file(s) ${missing.map((m) => `"${m}"`).join(', ')}; load it with onnxAdapterFromFile() or pass options.externalData to run it (static mode works without them)`,
+            { details: { file: label, missing } },
+          );
+        }
+      }
+      ortModule ??= await resolveOrt(label);
+      rewritten ??= addGraphOutputs(bytes, fetchNames());
+      await release();
+      session = await createSession(ortModule, rewritten, {
+        device,
+        label,
+        ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
+        ...(options.externalData ? { externalData: options.externalData } : {}),
+        ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
+      });
+      try {
+        const tensors = createMockTensors(ortModule, specs);
+        feedNames = specs.map((s) => s.name);
+        feeds = specs.map((s) => ({ ...s, shape: s.shape.slice() }));
+        if (session.warning) warnings.push(session.warning);
+        return { tensors, device: session.device };
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    },
+
+    async run(tensors: Tensor[]): Promise<void> {
+      if (!session) throw summaryError('INVALID_OPTION', `${label}: run() before createMockInputs(): no session`);
+      const feedMap: Record<string, Tensor> = {};
+      tensors.forEach((t, i) => {
+        feedMap[feedNames[i] ?? `input_${i}`] = t;
+      });
+      const results = await session.session.run(feedMap);
+      try {
+        emitEvents(results);
+      } finally {
+        for (const t of Object.values(results)) {
+          try {
+            (t as Tensor).dispose?.();
+          } catch {
+            // already disposed
+          }
+        }
+      }
+    },
+
+    async disposeInputs(tensors: Tensor[]): Promise<void> {
+      for (const t of tensors) {
+        try {
+          t.dispose?.();
+        } catch {
+          // nothing to free
+        }
+      }
+      await release();
+    },
+
+    warnings(): string[] {
+      return [...new Set(warnings)];
+    },
+
+    async dispose(): Promise<void> {
+      listener = undefined;
+      await release();
+    },
+  };
+
+  function emitEvents(results: InferenceSession.OnnxValueMapType): void {
+    const observed = new Map<string, { dims: number[]; type: string }>();
+    for (const [k, v] of Object.entries(results)) {
+      const t = v as Tensor;
+      if (t && Array.isArray(t.dims)) observed.set(k, { dims: t.dims.slice(), type: t.type });
+    }
+    feeds.forEach((f) => observed.set(f.name, { dims: f.shape, type: f.dtype }));
+    const shapeOf = (n: string): Shape | undefined =>
+      observed.get(n)?.dims ?? graph.initializers.get(n)?.dims ?? graph.valueInfo.get(n)?.shape;
+    const ctx = { initializers: graph.initializers, shapeOf, isWeight: (n: string) => graph.constantOutputs.has(n) };
+    const emit = listener;
+    if (!emit) return;
+    for (const node of graph.rowNodes) {
+      const outs = node.outputs.filter((o) => o !== '');
+      const seen = outs.map((o) => observed.get(o));
+      if (seen.some((s) => s === undefined)) continue;
+      const ins = node.inputs.filter((i) => i !== '' && shapeOf(i) !== undefined);
+      const outputDTypes = seen.map((s) => s!.type);
+      let outputBytes = 0;
+      seen.forEach((s) => {
+        const elements = s!.dims.reduce((a, b) => a * b, 1);
+        outputBytes += isKnownDType(s!.type) ? tensorBytes(elements, s!.type) : 0;
+      });
+      const event: LayerEvent = {
+        id: node.id,
+        inputShapes: ins.map((i) => shapeOf(i)!),
+        inputDTypes: ins.map((i) => observed.get(i)?.type ?? graph.initializers.get(i)?.dtype ?? graph.valueInfo.get(i)?.dtype ?? 'unknown'),
+        outputShapes: seen.map((s) => s!.dims),
+        outputDTypes,
+        outputBytes,
+        inputNames: ins,
+        outputNames: outs,
+      };
+      const macs = nodeMacs(node, ctx);
+      if (macs !== undefined) event.macs = macs;
+      emit(event);
+    }
+  }
+
+  return adapter;
+}
+
+/** Checks resolved inputs against the model's declared inputs: names, ranks, fixed dims, dtypes. */
+function checkSpecs(specs: readonly ResolvedInput[], graph: ParsedGraph, label: string): void {
+  const declared = new Map(graph.inputs.map((i) => [i.name, i]));
+  const given = new Set<string>();
+  for (const s of specs) {
+    const d = declared.get(s.name);
+    if (!d) {
+      throw summaryError('INVALID_INPUT', `${label}: the model has no input "${s.name}" (its inputs: ${[...declared.keys()].join(', ') || 'none'})`, {
+        details: { file: label, input: s.name },
+      });
+    }
+    given.add(s.name);
+    const shape = d.shape;
+    const wrongRank = shape.length !== s.shape.length;
+    const wrongDim = !wrongRank && shape.findIndex((dim, axis) => typeof dim === 'number' && dim !== s.shape[axis]);
+    if (wrongRank || (typeof wrongDim === 'number' && wrongDim >= 0)) {
+      const what = wrongRank ? `rank ${s.shape.length}, the model declares rank ${shape.length}` : `dim ${String(wrongDim)} is ${s.shape[wrongDim as number]}, the model fixes it to ${String(shape[wrongDim as number])}`;
+      throw summaryError('INVALID_INPUT', `${label}: input "${s.name}" shape [${s.shape.join(', ')}] does not fit the declared [${shape.map((x) => (x === null ? '?' : String(x))).join(', ')}]: ${what}`, {
+        details: { file: label, input: s.name, declared: shape, given: s.shape },
+      });
+    }
+    if (d.dtype && s.dtype !== d.dtype) {
+      throw summaryError('INVALID_INPUT', `${label}: input "${s.name}" has dtype ${s.dtype}, the model declares ${d.dtype}`, {
+        details: { file: label, input: s.name, declared: d.dtype, given: s.dtype },
+      });
+    }
+  }
+  const missing = [...declared.keys()].filter((n) => !given.has(n));
+  if (missing.length > 0) {
+    throw summaryError('INVALID_INPUT', `${label}: no value for input(s) ${missing.map((m) => `"${m}"`).join(', ')}`, { details: { file: label, missing } });
+  }
+}
+
+function stem(fileName: string | undefined): string | undefined {
+  if (!fileName) return undefined;
+  const base = fileName.replace(/\\/g, '/').split('/').pop() ?? fileName;
+  return base.replace(/\.onnx$/i, '') || undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}

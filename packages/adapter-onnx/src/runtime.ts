@@ -1,0 +1,233 @@
+/**
+ * onnxruntime glue: find the module, pick an execution provider, create the one session, make feeds.
+ */
+import type { DeviceRequest, ResolvedInput } from '@modelsummary/core';
+import { summaryError } from '@modelsummary/core';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+
+/** What the adapter uses of an onnxruntime module (`onnxruntime-node`, `onnxruntime-web`). */
+export interface OrtModule {
+  InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: new (type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]) => Tensor;
+  env?: { versions?: Record<string, string | undefined> };
+  /** onnxruntime-node only: the execution providers the binary knows. */
+  listSupportedBackends?: () => readonly { name: string; bundled: boolean }[];
+}
+
+export interface SessionHandle {
+  session: InferenceSession;
+  /** The execution provider that runs the session. */
+  device: string;
+  /** Set when the session fell back from the requested device. */
+  warning?: string;
+  release(): Promise<void>;
+}
+
+/** Imports onnxruntime-node, else onnxruntime-web. */
+export async function resolveOrt(label: string): Promise<OrtModule> {
+  const errors: string[] = [];
+  for (const name of ['onnxruntime-node', 'onnxruntime-web']) {
+    try {
+      const mod = (await import(/* @vite-ignore */ name)) as OrtModule & { default?: OrtModule };
+      if (mod.InferenceSession) return mod;
+      if (mod.default?.InferenceSession) return mod.default;
+    } catch (error) {
+      errors.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+  throw summaryError(
+    'RUNTIME_UNAVAILABLE',
+    `${label}: no onnxruntime to run the model: install onnxruntime-node or onnxruntime-web, or pass { ort } (or use run: false for a static summary) (${errors.join('; ')})`,
+  );
+}
+
+/** `node` for onnxruntime-node, `web` for onnxruntime-web. */
+export function ortFlavor(ort: OrtModule): 'node' | 'web' {
+  if (typeof ort.listSupportedBackends === 'function' || ort.env?.versions?.node) return 'node';
+  return 'web';
+}
+
+/** GPU execution providers this runtime may have, in the order they are tried. */
+export function gpuProviders(ort: OrtModule): string[] {
+  if (ortFlavor(ort) === 'node') {
+    const known = new Set((ort.listSupportedBackends?.() ?? []).map((b) => b.name));
+    return ['webgpu', 'cuda'].filter((ep) => known.has(ep));
+  }
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  return nav?.gpu ? ['webgpu'] : [];
+}
+
+const GPU_EPS = new Set(['webgpu', 'cuda', 'tensorrt', 'dml', 'webgl', 'webnn', 'coreml', 'rocm', 'migraphx', 'openvino', 'qnn']);
+
+export interface CreateSessionOptions {
+  device: DeviceRequest;
+  label: string;
+  executionProviders?: string[];
+  externalData?: { path: string; data: Uint8Array }[];
+  sessionOptions?: InferenceSession.SessionOptions;
+}
+
+/**
+ * Creates ONE session for the rewritten model on the requested device. `auto` / `gpu` try the GPU
+ * providers (webgpu, then cuda) and fall back to cpu (node) / wasm (web) with a warning; `cpu`
+ * forces the CPU provider; any other name forces that provider.
+ */
+export async function createSession(ort: OrtModule, bytes: Uint8Array, o: CreateSessionOptions): Promise<SessionHandle> {
+  const cpu = ortFlavor(ort) === 'node' ? 'cpu' : 'wasm';
+  const device = o.device ?? 'auto';
+  let candidates: string[];
+  let fallback: string | undefined;
+  if (o.executionProviders && o.executionProviders.length > 0) {
+    candidates = o.executionProviders.slice();
+  } else if (device === 'auto' || device === 'gpu') {
+    candidates = gpuProviders(ort);
+    fallback = cpu;
+  } else if (device === 'cpu' || device === 'wasm') {
+    candidates = [device === 'cpu' ? cpu : 'wasm'];
+  } else {
+    candidates = [device];
+  }
+
+  const failures: string[] = [];
+  for (const ep of candidates) {
+    try {
+      const session = await ort.InferenceSession.create(bytes, sessionOptions(ep, o));
+      return handle(session, ep);
+    } catch (error) {
+      failures.push(`${ep}: ${oneLine(error)}`);
+    }
+  }
+  if (fallback !== undefined) {
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, sessionOptions(fallback, o));
+    } catch (error) {
+      throw summaryError('INVALID_MODEL', `${o.label}: onnxruntime could not load the model on ${fallback}: ${oneLine(error)}`, {
+        cause: error,
+        details: { file: o.label, executionProvider: fallback, gpuFailures: failures },
+      });
+    }
+    const why = candidates.length === 0 ? 'this onnxruntime offers no GPU execution provider' : `no GPU execution provider could run the model (${failures.join('; ')})`;
+    return handle(session, fallback, `device "${device}": ${why}; the mock pass ran on ${fallback}`);
+  }
+  const onCpu = candidates.length === 1 && (candidates[0] === 'cpu' || candidates[0] === 'wasm');
+  throw summaryError(
+    onCpu ? 'INVALID_MODEL' : 'DEVICE_UNAVAILABLE',
+    onCpu
+      ? `${o.label}: onnxruntime could not load the model: ${failures.join('; ')}`
+      : `${o.label}: execution provider(s) ${candidates.join(', ')} could not run the model: ${failures.join('; ')}`,
+    { details: { file: o.label, failures } },
+  );
+}
+
+function sessionOptions(ep: string, o: CreateSessionOptions): InferenceSession.SessionOptions {
+  const opts: InferenceSession.SessionOptions = { logSeverityLevel: 3, ...o.sessionOptions, executionProviders: [ep] };
+  // Only shapes are read: on a GPU provider the extra outputs stay on the device.
+  if (ep === 'webgpu') opts.preferredOutputLocation = 'gpu-buffer';
+  if (o.externalData && o.externalData.length > 0) {
+    (opts as { externalData?: unknown }).externalData = o.externalData.map((f) => ({ path: f.path, data: f.data }));
+  }
+  return opts;
+}
+
+function handle(session: InferenceSession, device: string, warning?: string): SessionHandle {
+  let released = false;
+  const h: SessionHandle = {
+    session,
+    device,
+    async release() {
+      if (released) return;
+      released = true;
+      await session.release();
+    },
+  };
+  if (warning) h.warning = warning;
+  return h;
+}
+
+function oneLine(error: unknown): string {
+  const msg = error instanceof Error ? error.message : String(error);
+  return msg.replace(/\s+/g, ' ').trim().slice(0, 400);
+}
+
+/** Whether an execution provider name is a GPU one. */
+export function isGpuProvider(ep: string): boolean {
+  return GPU_EPS.has(ep);
+}
+
+/**
+ * Deterministic mock feeds: floats pseudo-random in [-1, 1), integers 0 (indices stay in range;
+ * inputs named like masks get 1), bools false (masks true).
+ */
+export function createMockTensors(ort: OrtModule, specs: readonly ResolvedInput[]): Tensor[] {
+  return specs.map((spec, index) => {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const mask = /mask/i.test(spec.name);
+    const data = mockData(spec.dtype, n, index, mask);
+    if (data === undefined) {
+      throw summaryError('UNKNOWN_DTYPE', `input "${spec.name}" has dtype ${spec.dtype}, for which no mock tensor can be made`, {
+        details: { input: spec.name, dtype: spec.dtype },
+      });
+    }
+    return new ort.Tensor(spec.dtype as Tensor.Type, data, spec.shape);
+  });
+}
+
+function mockData(dtype: string, n: number, seed: number, mask: boolean): Tensor.DataType | undefined {
+  let x = (0x9e3779b9 ^ (seed * 0x85ebca6b)) >>> 0;
+  const next = (): number => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return (x / 4294967296) * 2 - 1;
+  };
+  const fill = (arr: { length: number; [i: number]: number }): void => {
+    for (let i = 0; i < arr.length; i++) arr[i] = next();
+  };
+  switch (dtype) {
+    case 'float32': {
+      const a = new Float32Array(n);
+      fill(a);
+      return a;
+    }
+    case 'float64': {
+      const a = new Float64Array(n);
+      fill(a);
+      return a;
+    }
+    case 'float16': {
+      const a = new Uint16Array(n);
+      for (let i = 0; i < n; i++) a[i] = float16Bits(next());
+      return a;
+    }
+    case 'int64':
+      return mask ? new BigInt64Array(n).fill(1n) : new BigInt64Array(n);
+    case 'uint64':
+      return mask ? new BigUint64Array(n).fill(1n) : new BigUint64Array(n);
+    case 'int32':
+      return new Int32Array(n).fill(mask ? 1 : 0);
+    case 'uint32':
+      return new Uint32Array(n).fill(mask ? 1 : 0);
+    case 'int16':
+      return new Int16Array(n).fill(mask ? 1 : 0);
+    case 'uint16':
+      return new Uint16Array(n).fill(mask ? 1 : 0);
+    case 'int8':
+      return new Int8Array(n).fill(mask ? 1 : 0);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(n).fill(mask ? 1 : 0);
+    default:
+      return undefined;
+  }
+}
+
+/** IEEE half bits of a value in [-1, 1] (round to nearest, subnormals flushed to zero). */
+function float16Bits(v: number): number {
+  const f = new Float32Array([v]);
+  const u = new Uint32Array(f.buffer)[0]!;
+  const sign = (u >>> 16) & 0x8000;
+  const exp = ((u >>> 23) & 0xff) - 127 + 15;
+  const mant = (u >>> 13) & 0x3ff;
+  if (exp <= 0) return sign;
+  if (exp >= 31) return sign | 0x7c00;
+  return sign | (exp << 10) | mant;
+}

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { testAdapter } from '@modelsummary/core/testing';
+import { onnxAdapter } from '../src/index.js';
+import { failingModel } from './build.js';
+import { HAVE_REFERENCE, countingOrt, modelBytes, ocrModels, ortNode, ortWeb } from './helpers.js';
+
+// Live onnxruntime sessions stand in for "live tensors": every path must release its session.
+const node = countingOrt(ortNode);
+const web = countingOrt(await ortWeb());
+
+if (HAVE_REFERENCE) {
+  await testAdapter({
+    name: 'onnx (onnxruntime-node, multi_input.onnx)',
+    create: () => onnxAdapter(modelBytes('multi_input'), { ort: node.ort, fileName: 'multi_input.onnx' }),
+    createFailing: () => onnxAdapter(failingModel(), { ort: node.ort, fileName: 'failing.onnx' }),
+    liveTensors: node.live,
+    summarizeOptions: { device: 'cpu' },
+    expect: { params: 10, device: 'cpu', minLayers: 4 },
+  });
+}
+
+await testAdapter({
+  name: 'onnx (onnxruntime-web wasm, PP-OCR cls)',
+  create: () => onnxAdapter(readFileSync(ocrModels.cls), { ort: web.ort, fileName: 'cls.onnx' }),
+  createFailing: () => onnxAdapter(failingModel(), { ort: web.ort, fileName: 'failing.onnx' }),
+  liveTensors: web.live,
+  summarizeOptions: { device: 'cpu', dims: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
+  expect: { device: 'wasm', minLayers: 100 },
+});
