@@ -1,0 +1,102 @@
+/**
+ * Backend choice for the mock pass. The user's active backend is restored after the pass; model
+ * weights that moved to the pass's backend are read back first so the user's backend can take them
+ * back (webgpu cannot read synchronously from Node).
+ */
+import { summaryError, type DeviceRequest } from '@modelsummary/core';
+import type { Tensor, TfModule } from './types.js';
+
+/** Backends that run on a GPU. */
+const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
+export interface BackendSwitch {
+  /** The backend the pass runs on. */
+  backend: string;
+  /** The user's backend, restored by `restoreBackend`. */
+  previous: string;
+  switched: boolean;
+  warnings: string[];
+}
+
+function registered(tf: TfModule, name: string): boolean {
+  try {
+    return tf.findBackendFactory(name) != null || tf.findBackend(name) != null;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads every tensor once so its values are cached on the CPU side of its backend. */
+async function cacheOnCpu(tensors: readonly Tensor[]): Promise<void> {
+  for (const t of tensors) {
+    if (!t.isDisposed) await t.data();
+  }
+}
+
+async function trySet(tf: TfModule, name: string, weights: () => readonly Tensor[]): Promise<boolean> {
+  await cacheOnCpu(weights());
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch {
+    ok = false;
+  }
+  return ok && tf.getBackend() === name;
+}
+
+/**
+ * Switches to the backend for `device`: `cpu` → cpu; `auto` / `gpu` → webgpu when registered and it
+ * initialises, else the active backend (with a warning); any other name → that backend or a
+ * `DEVICE_UNAVAILABLE` error.
+ */
+export async function selectBackend(tf: TfModule, device: DeviceRequest, weights: () => readonly Tensor[]): Promise<BackendSwitch> {
+  await tf.ready();
+  const previous = tf.getBackend();
+  const warnings: string[] = [];
+  const result = (backend: string): BackendSwitch => ({ backend, previous, switched: backend !== previous, warnings });
+  const wanted = device === 'auto' || device === 'gpu' ? 'webgpu' : device;
+
+  if (wanted === previous) return result(previous);
+  if (wanted === 'webgpu' && (device === 'auto' || device === 'gpu')) {
+    if (registered(tf, 'webgpu') && (await trySet(tf, 'webgpu', weights))) return result('webgpu');
+    if (tf.getBackend() !== previous) await tf.setBackend(previous);
+    const why = registered(tf, 'webgpu')
+      ? 'the webgpu backend did not initialise (no GPU adapter?)'
+      : 'the webgpu backend is not registered (import @tensorflow/tfjs-backend-webgpu; in Node call setupNodeWebGPU() from @modelsummary/adapter-tfjs/node)';
+    if (GPU_BACKENDS.has(previous)) return result(previous);
+    warnings.push(`device "${device}": ${why}; ran on the active backend "${previous}"${GPU_BACKENDS.has(previous) ? '' : ' (CPU)'}`);
+    return result(previous);
+  }
+  if (!registered(tf, wanted)) {
+    throw summaryError('DEVICE_UNAVAILABLE', `device "${device}": no tfjs backend named "${wanted}" is registered (registered: ${backendNames(tf)})`, {
+      details: { device },
+    });
+  }
+  if (await trySet(tf, wanted, weights)) return result(wanted);
+  if (tf.getBackend() !== previous) await tf.setBackend(previous);
+  throw summaryError('DEVICE_UNAVAILABLE', `device "${device}": the tfjs backend "${wanted}" did not initialise`, { details: { device } });
+}
+
+/** Puts the user's backend back, after caching the model's weights so they can move back. */
+export async function restoreBackend(tf: TfModule, sw: BackendSwitch, weights: () => readonly Tensor[]): Promise<void> {
+  if (!sw.switched || tf.getBackend() === sw.previous) return;
+  try {
+    await cacheOnCpu(weights());
+  } finally {
+    await tf.setBackend(sw.previous);
+  }
+}
+
+function backendNames(tf: TfModule): string {
+  const names = (tf.engine() as unknown as { backendNames?: () => string[] }).backendNames?.() ?? [];
+  return names.length > 0 ? names.join(', ') : 'none';
+}
+
+/** `tf.profile` leaves profiling on when its query throws; put the engine back. */
+export function resetProfiling(tf: TfModule): void {
+  const state = (tf.engine() as unknown as { state?: { profiling?: boolean; activeProfile?: { kernels?: unknown[] } } }).state;
+  if (state) {
+    state.profiling = false;
+    if (state.activeProfile) state.activeProfile.kernels = [];
+  }
+}

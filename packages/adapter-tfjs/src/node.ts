@@ -1,0 +1,284 @@
+/**
+ * Node-only helpers (`@modelsummary/adapter-tfjs/node`): WebGPU through the `webgpu` package
+ * (Dawn), and loading tfjs models from files without tfjs-node.
+ */
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { summaryError } from '@modelsummary/core';
+import type { TfModule } from './types.js';
+
+/** Which Dawn backend `setupNodeWebGPU` may use. */
+export type NodeWebGPUBackend = 'auto' | 'default' | 'vulkan' | 'opengles';
+
+export interface NodeWebGPUOptions {
+  /** The tfjs module (default `@tensorflow/tfjs-core`); used to check and register the backend. */
+  tf?: TfModule;
+  /**
+   * `auto` (default): Dawn's default adapter (Vulkan / Metal / D3D12), else Mesa's OpenGL ES in
+   * compatibility mode. `opengles` / `vulkan` / `default` pick one.
+   */
+  backend?: NodeWebGPUBackend;
+}
+
+export interface NodeWebGPUResult {
+  /** True when `navigator.gpu` gives an adapter and tfjs has a `webgpu` backend registered. */
+  available: boolean;
+  /** The adapter's description (e.g. `OpenGL version OpenGL ES 3.2 Mesa 22.3.6`, `NVIDIA H200`). */
+  adapter?: string;
+  /** The Dawn backend used: `default`, `vulkan` or `opengles`. */
+  dawnBackend?: string;
+  /** True when the adapter is a compatibility-mode one (OpenGL ES). */
+  compatibility?: boolean;
+  /** Why it is not available. */
+  reason?: string;
+}
+
+interface GpuLike {
+  requestAdapter(options?: Record<string, unknown>): Promise<AdapterLike | null>;
+}
+interface AdapterLike {
+  info?: { description?: string; vendor?: string; architecture?: string; device?: string };
+  features: { has(name: string): boolean };
+  limits: Record<string, number>;
+  requestDevice(descriptor?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Keeps the Dawn instance alive for the life of the process. */
+let installed: { gpu: GpuLike; result: NodeWebGPUResult } | undefined;
+
+async function loadTf(tf?: TfModule): Promise<TfModule> {
+  if (tf) return tf;
+  const mod = (await import('@tensorflow/tfjs-core')) as unknown as TfModule & { default?: TfModule };
+  return typeof mod.tidy === 'function' ? mod : (mod.default as TfModule);
+}
+
+function describe(adapter: AdapterLike): string {
+  const info = adapter.info ?? {};
+  return info.description || [info.vendor, info.architecture, info.device].filter(Boolean).join(' ') || 'unknown adapter';
+}
+
+async function tryAdapter(create: (flags: string[]) => GpuLike, flags: string[], compat: boolean) {
+  try {
+    const gpu = create(flags);
+    const adapter = await gpu.requestAdapter(compat ? { featureLevel: 'compatibility' } : {});
+    return adapter ? { gpu, adapter } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Installs `navigator.gpu` from the `webgpu` npm package and registers tfjs's `webgpu` backend
+ * (importing `@tensorflow/tfjs-backend-webgpu` after `navigator.gpu` exists, as it requires).
+ * Does not change the active backend. Never throws: returns `{ available: false, reason }`.
+ */
+export async function setupNodeWebGPU(options: NodeWebGPUOptions = {}): Promise<NodeWebGPUResult> {
+  if (installed) return installed.result;
+  const tf = await loadTf(options.tf);
+  const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
+  let gpu = nav?.gpu;
+  let result: NodeWebGPUResult = { available: false };
+  if (!gpu) {
+    let webgpu: { create: (flags: string[]) => GpuLike; globals: object };
+    try {
+      webgpu = (await import('webgpu')) as unknown as typeof webgpu;
+    } catch (cause) {
+      return { available: false, reason: `the "webgpu" package could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}` };
+    }
+    Object.assign(globalThis, webgpu.globals);
+    const want = options.backend ?? 'auto';
+    let found: { gpu: GpuLike; adapter: AdapterLike; label: string; compat: boolean } | undefined;
+    if (want === 'auto' || want === 'default' || want === 'vulkan') {
+      const r = await tryAdapter(webgpu.create, want === 'vulkan' ? ['backend=vulkan'] : [], false);
+      if (r) found = { ...r, label: want === 'vulkan' ? 'vulkan' : 'default', compat: false };
+    }
+    if (!found && (want === 'auto' || want === 'opengles')) {
+      // Mesa (llvmpipe or a real driver) through EGL without a display.
+      process.env.EGL_PLATFORM ??= 'surfaceless';
+      process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'modelsummary-xdg-'));
+      const r = await tryAdapter(webgpu.create, ['backend=opengles'], true);
+      if (r) found = { ...r, label: 'opengles', compat: true };
+    }
+    if (!found) {
+      return {
+        available: false,
+        reason:
+          'Dawn found no GPU adapter (no Vulkan driver/loader such as libvulkan1 or a GPU ICD, and no OpenGL ES through EGL: libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)',
+      };
+    }
+    gpu = found.gpu;
+    if (found.compat) {
+      // tfjs asks for an adapter without featureLevel; a GL adapter exists only in compatibility mode.
+      const request = gpu.requestAdapter.bind(gpu);
+      Object.defineProperty(gpu, 'requestAdapter', {
+        configurable: true,
+        value: (o?: Record<string, unknown>) => request({ ...(o ?? {}), featureLevel: 'compatibility' }),
+      });
+    }
+    if (nav) Object.defineProperty(nav, 'gpu', { configurable: true, enumerable: true, value: gpu });
+    else Object.defineProperty(globalThis, 'navigator', { configurable: true, writable: true, value: { gpu } });
+    result = { available: true, adapter: describe(found.adapter), dawnBackend: found.label, compatibility: found.compat };
+  } else {
+    const adapter = await gpu.requestAdapter();
+    result = adapter ? { available: true, adapter: describe(adapter) } : { available: false, reason: 'navigator.gpu gave no adapter' };
+  }
+  if (result.available) {
+    try {
+      const mod = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as { WebGPUBackend?: new (device: unknown, info?: unknown) => unknown };
+      if (tf.findBackendFactory('webgpu') == null && mod.WebGPUBackend) registerWebGPU(tf, gpu, mod.WebGPUBackend);
+    } catch (cause) {
+      return { available: false, reason: `@tensorflow/tfjs-backend-webgpu could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}` };
+    }
+    if (tf.findBackendFactory('webgpu') == null) return { ...result, available: false, reason: 'the tfjs webgpu backend did not register' };
+  }
+  installed = { gpu, result };
+  return result;
+}
+
+/** The backend's own factory, for when the backend module was imported before `navigator.gpu` existed. */
+function registerWebGPU(tf: TfModule, gpu: GpuLike, WebGPUBackend: new (device: unknown, info?: unknown) => unknown): void {
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      if (!adapter) throw new Error('no WebGPU adapter');
+      const l = adapter.limits;
+      const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+      const device = await adapter.requestDevice({
+        requiredFeatures,
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+          maxBufferSize: l.maxBufferSize,
+          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      return new WebGPUBackend(device, adapter.info) as never;
+    },
+    3,
+  );
+}
+
+/** tfjs `ModelArtifacts` as `tf.io.fromMemory` takes them. */
+export interface ModelArtifactsLike {
+  modelTopology?: unknown;
+  weightSpecs?: unknown[];
+  weightData?: ArrayBuffer;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  signature?: unknown;
+  userDefinedMetadata?: unknown;
+  modelInitializer?: unknown;
+  trainingConfig?: unknown;
+}
+
+interface WeightsGroup {
+  paths: string[];
+  weights: unknown[];
+}
+
+/**
+ * Reads `model.json` and its weight shards into `ModelArtifacts` (shards must stay inside the
+ * model's folder). Errors are typed (`INVALID_MODEL`, `UNSAFE_PATH`) and name the file.
+ */
+export async function readModelArtifacts(modelJsonPath: string): Promise<ModelArtifactsLike> {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as Record<string, unknown>;
+  } catch (cause) {
+    throw summaryError('INVALID_MODEL', `${modelJsonPath}: not a readable tfjs model.json (${cause instanceof Error ? cause.message : String(cause)})`, {
+      cause,
+      details: { file: modelJsonPath },
+    });
+  }
+  if (typeof json !== 'object' || json === null || json.modelTopology === undefined) {
+    throw summaryError('INVALID_MODEL', `${modelJsonPath}: no "modelTopology" (not a tfjs model.json)`, { details: { file: modelJsonPath } });
+  }
+  const folder = resolve(dirname(modelJsonPath));
+  const groups = (Array.isArray(json.weightsManifest) ? json.weightsManifest : []) as WeightsGroup[];
+  const weightSpecs: unknown[] = [];
+  const buffers: Uint8Array[] = [];
+  for (const group of groups) {
+    weightSpecs.push(...(group.weights ?? []));
+    for (const p of group.paths ?? []) {
+      const file = resolve(folder, p);
+      const rel = relative(folder, file);
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        throw summaryError('UNSAFE_PATH', `${modelJsonPath}: weight shard "${p}" is outside the model's folder`, { details: { file: modelJsonPath, path: p } });
+      }
+      try {
+        buffers.push(new Uint8Array(await readFile(file)));
+      } catch (cause) {
+        throw summaryError('INVALID_MODEL', `${modelJsonPath}: weight shard "${p}" could not be read`, { cause, details: { file } });
+      }
+    }
+  }
+  return {
+    ...(json as ModelArtifactsLike),
+    weightSpecs,
+    weightData: concat(buffers),
+  };
+}
+
+/** Concatenates shards into one ArrayBuffer. */
+export function concat(parts: readonly Uint8Array[]): ArrayBuffer {
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out.buffer;
+}
+
+/** A CommonJS module imported from ESM: its exports, or its `default`. */
+function interop<T>(mod: unknown, key: string): T {
+  const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
+  return (typeof m[key] === 'function' ? m : m.default) as T;
+}
+
+interface IoLike {
+  io: { fromMemory(artifacts: ModelArtifactsLike): unknown };
+}
+
+/** Loads a layers model from `model.json` + shards on disk (no tfjs-node). `tf`: `@tensorflow/tfjs` or any module with `loadLayersModel` and `io`. */
+export async function loadLayersModelFromFiles<M = unknown>(
+  modelJsonPath: string,
+  tf?: IoLike & { loadLayersModel(handler: unknown): Promise<M> },
+): Promise<M> {
+  const artifacts = await readModelArtifacts(modelJsonPath);
+  const core = tf ?? (await loadTf());
+  const layers = tf ?? interop<{ loadLayersModel(handler: unknown): Promise<M> }>(await import('@tensorflow/tfjs-layers'), 'loadLayersModel');
+  try {
+    return await layers.loadLayersModel((core as IoLike).io.fromMemory(artifacts));
+  } catch (cause) {
+    throw summaryError('INVALID_MODEL', `${modelJsonPath}: tfjs could not load the layers model: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      details: { file: modelJsonPath },
+    });
+  }
+}
+
+/** Loads a graph model from `model.json` + shards on disk (no tfjs-node). `tf`: `@tensorflow/tfjs` or any module with `loadGraphModel` and `io`. */
+export async function loadGraphModelFromFiles<M = unknown>(
+  modelJsonPath: string,
+  tf?: IoLike & { loadGraphModel(handler: unknown): Promise<M> },
+): Promise<M> {
+  const artifacts = await readModelArtifacts(modelJsonPath);
+  const core = tf ?? (await loadTf());
+  const converter = tf ?? interop<{ loadGraphModel(handler: unknown): Promise<M> }>(await import('@tensorflow/tfjs-converter'), 'loadGraphModel');
+  try {
+    return await converter.loadGraphModel((core as IoLike).io.fromMemory(artifacts));
+  } catch (cause) {
+    throw summaryError('INVALID_MODEL', `${modelJsonPath}: tfjs could not load the graph model: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      details: { file: modelJsonPath },
+    });
+  }
+}

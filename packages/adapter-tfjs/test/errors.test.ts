@@ -1,0 +1,94 @@
+import { ModelSummaryError, summarize } from '@modelsummary/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tfjsAdapter } from '../src/index.js';
+import { noOwnCall, tf } from './helpers.js';
+
+class Thrower extends tf.layers.Layer {
+  static className = 'Thrower';
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]) {
+    return shape;
+  }
+  override call(): tf.Tensor {
+    throw new Error('boom from a layer');
+  }
+}
+tf.serialization.registerClass(Thrower);
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+async function typedError(p: Promise<unknown>): Promise<ModelSummaryError> {
+  try {
+    await p;
+  } catch (error) {
+    expect(ModelSummaryError.isInstance(error), String(error)).toBe(true);
+    return error as ModelSummaryError;
+  }
+  throw new Error('expected a ModelSummaryError');
+}
+
+const small = () => tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], name: 'd1' }), tf.layers.dense({ units: 2 })] });
+
+describe('bad input gives typed errors, restores hooks and frees tensors', () => {
+  it('a model that is not built', async () => {
+    const err = await typedError(summarize(tfjsAdapter(tf.sequential(), { tf })));
+    expect(err.code).toBe('INVALID_MODEL');
+    expect(err.message).toMatch(/not built/);
+  });
+
+  it('something that is not a tfjs model', () => {
+    expect(() => tfjsAdapter({} as never)).toThrow(/LayersModel/);
+  });
+
+  it('wrong input shape overrides', async () => {
+    const model = small();
+    const before = tf.memory().numTensors;
+    const fixed = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs: [{ name: model.inputs[0]!.name, shape: [1, 5] }] }));
+    expect(fixed.code).toBe('INVALID_INPUT');
+    expect(fixed.message).toMatch(/fixed at 4/);
+    const rank = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs: [{ shape: [1, 4, 1] }] }));
+    expect(['INVALID_SHAPE', 'INVALID_INPUT']).toContain(rank.code);
+    const dtype = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs: [{ shape: [1, 4], dtype: 'string' }] }));
+    expect(dtype.code).toBe('INVALID_INPUT');
+    expect(noOwnCall(model)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('a layer that throws', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], name: 'ok' }), new Thrower({ name: 'thrower' })] });
+    const backend = tf.getBackend();
+    const before = tf.memory().numTensors;
+    const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu' }));
+    expect(err.code).toBe('FORWARD_FAILED');
+    expect(err.message).toMatch(/boom from a layer/);
+    expect(err.details.executedLayers).toEqual(['ok']);
+    expect(noOwnCall(model)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.getBackend()).toBe(backend);
+    expect((tf.engine() as unknown as { state: { profiling: boolean } }).state.profiling).toBe(false);
+    // the model still works after the failed summary
+    expect(() => tf.tidy(() => model.layers[0]!.apply(tf.ones([1, 4])) as tf.Tensor)).not.toThrow();
+    model.dispose();
+  });
+
+  it('an unknown device', async () => {
+    const model = small();
+    const before = tf.memory().numTensors;
+    const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'tpu' }));
+    expect(err.code).toBe('DEVICE_UNAVAILABLE');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(noOwnCall(model)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('auto without webgpu falls back to the active backend with a warning', async () => {
+    const model = small();
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'auto' });
+    expect(summary.device).toBe('cpu');
+    expect(summary.warnings.join('\n')).toMatch(/webgpu backend is not registered/);
+    model.dispose();
+  });
+});
