@@ -16,6 +16,7 @@ export default defineConfig({
       project('adapter-onnx', 'packages/adapter-onnx', 120_000),
       project('adapter-tfjs', 'packages/adapter-tfjs', 120_000),
       project('cli', 'packages/cli', 120_000),
+      project('docs', 'apps/docs', 240_000),
     ],
   },
 });

@@ -1,0 +1,234 @@
+/**
+ * The playground's engine: everything runs in this page. A model file (or a bundled example) is
+ * read into memory, handed to the matching adapter, summarized with core, and rendered with core's
+ * formatters. Nothing is uploaded anywhere.
+ */
+import { formatSummary, summarize, toJSON, type HookableModel, type ModelSummary } from '@modelsummary/core';
+
+/** What the backend menu offers. `auto`: WebGPU when the browser has it, else the runtime's default. */
+export type Backend = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+export const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'];
+
+/** A bundled example, as listed in `/examples/index.json` (written by the site build). */
+export interface Example {
+  id: string;
+  label: string;
+  kind: 'onnx' | 'tfjs';
+  /** URLs relative to the site base; the model file first (`.onnx` or `model.json`), then shards. */
+  files: string[];
+}
+
+/** A model file held in memory: from the picker, a drop, or fetched from the site. */
+export interface ModelFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface PlaygroundResult {
+  summary: ModelSummary;
+  html: string;
+  markdown: string;
+  json: string;
+  /** What the chart shows: executed leaf rows. */
+  bars: { name: string; type: string; params: number; activationBytes: number }[];
+  elapsedMs: number;
+}
+
+/** A user-facing error: shown inline, with the file it is about. */
+export class PlaygroundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlaygroundError';
+  }
+}
+
+/** Whether this browser can give a WebGPU adapter (not just expose `navigator.gpu`). */
+export async function hasWebGPU(): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
+}
+
+/** Device request for core. `auto` lets the adapter pick WebGPU first and report a fallback. */
+async function deviceFor(backend: Backend): Promise<string> {
+  if (backend === 'auto') return (await hasWebGPU()) ? 'webgpu' : 'auto';
+  return backend;
+}
+
+// ---------------------------------------------------------------------------------------------
+// runtimes, loaded on first use (they are large)
+
+type Ort = typeof import('onnxruntime-web');
+let ortPromise: Promise<Ort> | undefined;
+
+function loadOrt(base: string): Promise<Ort> {
+  ortPromise ??= import('onnxruntime-web/all').then((mod) => {
+    const ort = ((mod as { default?: Ort }).default?.InferenceSession ? (mod as { default: Ort }).default : mod) as Ort;
+    // The wasm binary and its loader are copied into the site (/ort/): no CDN, works offline.
+    ort.env.wasm.wasmPaths = `${base}ort/`;
+    // Threads need a cross-origin isolated page (SharedArrayBuffer); a static docs host is not.
+    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+    ort.env.logLevel = 'error';
+    return ort;
+  });
+  return ortPromise;
+}
+
+type Tf = typeof import('@tensorflow/tfjs');
+let tfPromise: Promise<Tf> | undefined;
+
+function loadTf(base: string): Promise<Tf> {
+  tfPromise ??= (async () => {
+    const tf = await import('@tensorflow/tfjs');
+    // Registers itself only when navigator.gpu exists, which is the case that matters.
+    await import('@tensorflow/tfjs-backend-webgpu');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths(`${base}tfjs-wasm/`);
+    await tf.ready();
+    return tf;
+  })();
+  return tfPromise;
+}
+
+// ---------------------------------------------------------------------------------------------
+// loading
+
+const decoder = new TextDecoder();
+
+/** Splits what the user gave into one model: an `.onnx`, or a `model.json` plus its shards. */
+export function classify(files: readonly ModelFile[]): { kind: 'onnx'; model: ModelFile } | { kind: 'tfjs'; model: ModelFile; shards: ModelFile[] } {
+  if (files.length === 0) throw new PlaygroundError('No file was given. Drop an .onnx file, or a model.json together with its .bin weight files.');
+  const onnx = files.filter((f) => f.name.toLowerCase().endsWith('.onnx'));
+  const json = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  if (onnx.length === 1 && json.length === 0) {
+    const others = files.filter((f) => f !== onnx[0]);
+    if (others.length > 0) {
+      throw new PlaygroundError(
+        `${onnx[0]!.name}: ONNX models with external data (${others.map((f) => f.name).join(', ')}) are not supported in the playground; use the CLI.`,
+      );
+    }
+    return { kind: 'onnx', model: onnx[0]! };
+  }
+  if (json.length === 1 && onnx.length === 0) {
+    return { kind: 'tfjs', model: json[0]!, shards: files.filter((f) => f !== json[0]) };
+  }
+  if (onnx.length + json.length > 1) {
+    throw new PlaygroundError(`Give one model at a time: got ${[...onnx, ...json].map((f) => f.name).join(', ')}.`);
+  }
+  throw new PlaygroundError(
+    `${files.map((f) => f.name).join(', ')}: not a model file. The playground reads .onnx files, and TF.js models as model.json plus its .bin shards.`,
+  );
+}
+
+interface TfjsManifest {
+  format?: string;
+  modelTopology?: unknown;
+  weightsManifest?: { paths: string[] }[];
+}
+
+function parseManifest(file: ModelFile): TfjsManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(file.bytes));
+  } catch (error) {
+    throw new PlaygroundError(`${file.name}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const m = parsed as TfjsManifest;
+  if (typeof parsed !== 'object' || parsed === null || m.modelTopology === undefined) {
+    throw new PlaygroundError(`${file.name}: not a TF.js model.json (it has no "modelTopology").`);
+  }
+  return m;
+}
+
+function isGraphManifest(m: TfjsManifest): boolean {
+  if (m.format === 'graph-model') return true;
+  if (m.format === 'layers-model') return false;
+  return typeof m.modelTopology === 'object' && m.modelTopology !== null && 'node' in m.modelTopology;
+}
+
+async function onnxModel(model: ModelFile, base: string): Promise<HookableModel> {
+  const [ort, { onnxAdapter }] = await Promise.all([loadOrt(base), import('@modelsummary/adapter-onnx')]);
+  return onnxAdapter(model.bytes, { ort, fileName: model.name });
+}
+
+async function tfjsModel(model: ModelFile, shards: readonly ModelFile[], base: string): Promise<HookableModel> {
+  const manifest = parseManifest(model);
+  const needed = (manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((p) => p.split('/').pop() as string));
+  const given = new Set(shards.map((s) => s.name));
+  const missing = needed.filter((n) => !given.has(n));
+  if (missing.length > 0) {
+    throw new PlaygroundError(
+      `${model.name} needs the weight file${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which ${missing.length > 1 ? 'were' : 'was'} not given. Select model.json together with all its .bin shards.`,
+    );
+  }
+  const unused = shards.filter((s) => !needed.includes(s.name));
+  if (unused.length > 0) throw new PlaygroundError(`${unused.map((s) => s.name).join(', ')}: not named in ${model.name}'s weightsManifest.`);
+  const [tf, { tfjsAdapter }] = await Promise.all([loadTf(base), import('@modelsummary/adapter-tfjs')]);
+  const files = [new File([model.bytes], model.name, { type: 'application/json' }), ...shards.map((s) => new File([s.bytes], s.name))];
+  const handler = tf.io.browserFiles(files);
+  try {
+    const loaded = isGraphManifest(manifest) ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    const stem = model.name === 'model.json' ? undefined : model.name.replace(/\.json$/i, '');
+    return tfjsAdapter(loaded as never, { tf: tf as never, ...(stem ? { name: stem } : {}) });
+  } catch (error) {
+    if (error instanceof PlaygroundError) throw error;
+    throw new PlaygroundError(`${model.name}: TF.js could not load the model: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Summarizes one model given as files. Throws `PlaygroundError` (or a core error) with a readable message. */
+export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/'): Promise<PlaygroundResult> {
+  const what = classify(files);
+  const started = performance.now();
+  const model = what.kind === 'onnx' ? await onnxModel(what.model, base) : await tfjsModel(what.model, what.shards, base);
+  let summary: ModelSummary;
+  try {
+    summary = await summarize(model, { device: await deviceFor(backend) });
+  } finally {
+    await model.dispose?.();
+  }
+  return render(summary, performance.now() - started);
+}
+
+/** Fetches a bundled example's files from the site. */
+export async function fetchExample(example: Example, base = '/'): Promise<ModelFile[]> {
+  return Promise.all(
+    example.files.map(async (path) => {
+      const response = await fetch(`${base}${path}`);
+      if (!response.ok) throw new PlaygroundError(`${path}: the site answered ${response.status} ${response.statusText}.`);
+      return { name: path.split('/').pop() as string, bytes: new Uint8Array(await response.arrayBuffer()) };
+    }),
+  );
+}
+
+export async function listExamples(base = '/'): Promise<Example[]> {
+  const response = await fetch(`${base}examples/index.json`);
+  if (!response.ok) return [];
+  return (await response.json()) as Example[];
+}
+
+export function render(summary: ModelSummary, elapsedMs: number): PlaygroundResult {
+  const bars = summary.layers
+    .filter((r) => r.executed && !r.isContainer && r.type !== 'scope')
+    .map((r) => ({ name: r.name, type: r.type, params: r.params, activationBytes: r.outputBytes }));
+  return {
+    summary,
+    html: formatSummary(summary, { format: 'html' }),
+    markdown: formatSummary(summary, { format: 'markdown' }),
+    json: JSON.stringify(toJSON(summary), null, 2),
+    bars,
+    elapsedMs,
+  };
+}
+
+/** A readable message for anything thrown: core errors carry a code, the rest their message. */
+export function describeError(error: unknown): string {
+  if (error instanceof PlaygroundError) return error.message;
+  const e = error as { code?: unknown; message?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return typeof e?.code === 'string' && /^[A-Z_]+$/.test(e.code) ? `${e.code}: ${message}` : message;
+}

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summarize, toJSON, type SummaryJSON } from '@modelsummary/core';
+
+export const DOCS = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO = resolve(DOCS, '../..');
+export const DIST = join(DOCS, '.vitepress', 'dist');
+export const CLI_BIN = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
+
+/** What every comparison reads: the totals of the schema-v1 JSON. */
+export type Totals = SummaryJSON['totals'];
+
+export interface Expected {
+  json: SummaryJSON;
+  /** `cli`: `node packages/cli/dist/bin.js FILE --format json`; `node`: core + adapter in this process. */
+  via: 'cli' | 'node';
+}
+
+/**
+ * The summary the CLI gives for a model file, when the CLI is built (its dist); otherwise, or when
+ * the CLI refuses the file, the same computation done here with core + the adapter (cpu).
+ */
+export async function expectedSummary(file: string): Promise<Expected> {
+  if (existsSync(CLI_BIN)) {
+    const run = spawnSync(process.execPath, [CLI_BIN, file, '--format', 'json'], { encoding: 'utf8', cwd: REPO, timeout: 120_000 });
+    if (run.status === 0) return { json: JSON.parse(run.stdout) as SummaryJSON, via: 'cli' };
+    console.warn(`[docs e2e] the CLI failed on ${file} (exit ${run.status}): ${run.stderr.slice(0, 400)}; computing in Node instead`);
+  }
+  return { json: await summarizeInNode(file), via: 'node' };
+}
+
+/** core + adapter-onnx (onnxruntime-node) or adapter-tfjs (@tensorflow/tfjs, cpu) in this process. */
+export async function summarizeInNode(file: string): Promise<SummaryJSON> {
+  if (file.endsWith('.onnx')) {
+    const ort = await import('onnxruntime-node');
+    const { onnxAdapter } = await import('@modelsummary/adapter-onnx');
+    const model = await onnxAdapter(readFileSync(file), { ort: ort as never, fileName: file.split('/').pop() as string });
+    try {
+      return toJSON(await summarize(model, { device: 'cpu' }));
+    } finally {
+      await model.dispose?.();
+    }
+  }
+  const tf = await import('@tensorflow/tfjs');
+  const { tfjsAdapter } = await import('@modelsummary/adapter-tfjs');
+  await tf.setBackend('cpu');
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    format?: string;
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: never[] }[];
+  };
+  const weightSpecs = manifest.weightsManifest.flatMap((g) => g.weights);
+  const buffers = manifest.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(file), p))));
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
+  const handler = tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData });
+  const graph = manifest.format === 'graph-model' || 'node' in manifest.modelTopology;
+  const loaded = graph ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+  const stem = file.split('/').pop() === 'model.json' ? undefined : (file.split('/').pop() as string).replace(/\.json$/, '');
+  return toJSON(await summarize(tfjsAdapter(loaded as never, { tf: tf as never, ...(stem ? { name: stem } : {}) }), { device: 'cpu' }));
+}

@@ -1,0 +1,273 @@
+/**
+ * The playground, end to end, in Debian's Chromium driven by playwright-core: the BUILT site
+ * (apps/docs/.vitepress/dist, made by `turbo run build`) served on 127.0.0.1 by a static server
+ * started here. Expected numbers come from the CLI's `--format json` on the same files when the
+ * CLI is built (packages/cli/dist/bin.js), else from core + the adapter run in Node (see
+ * helpers.ts; each test's log line says which). Screenshots go to <repo>/artifacts/playground/.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { SummaryJSON } from '@modelsummary/core';
+import { DIST, DOCS, REPO, expectedSummary, type Expected } from './helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO, 'artifacts', 'playground');
+const ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const WIDE = { width: 1280, height: 900 };
+const NARROW = { width: 390, height: 844 };
+
+interface ExampleEntry {
+  id: string;
+  label: string;
+  kind: 'onnx' | 'tfjs';
+  files: string[];
+}
+
+if (!existsSync(CHROMIUM)) {
+  // Loud on purpose: a missing browser must not look like a passing suite.
+  throw new Error(
+    `Chromium not found at ${CHROMIUM}: the docs playground e2e test needs it.\n` +
+      `Install Debian's Chromium with:  apt-get install -y chromium   (or set CHROMIUM_PATH).\n` +
+      `In CI, .ci/run installs it.`,
+  );
+}
+
+/** The built site; built here when missing (the normal path is `turbo run build` before the tests). */
+function ensureBuilt(): void {
+  if (existsSync(join(DIST, 'playground.html'))) return;
+  const build = spawnSync(process.execPath, [join(REPO, 'node_modules', 'vitepress', 'bin', 'vitepress.js'), 'build'], {
+    cwd: DOCS,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`vitepress build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.onnx': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
+};
+
+/** A static file server for the built site, on 127.0.0.1 and a random port. Records every request. */
+function serve(root: string, requests: string[], missing: string[]): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(url);
+    let file = normalize(join(root, url));
+    if (!file.startsWith(root + sep) && file !== root) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    else if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
+    if (!existsSync(file)) {
+      missing.push(url);
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+let server: Server;
+let base = '';
+let context: BrowserContext;
+let page: Page;
+let userDataDir = '';
+let webgpuOffered = false;
+const requests: string[] = [];
+const browserRequests: string[] = [];
+const notFound: string[] = [];
+const consoleErrors: string[] = [];
+let examples: ExampleEntry[] = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  examples = JSON.parse(readFileSync(join(DIST, 'examples', 'index.json'), 'utf8')) as ExampleEntry[];
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await serve(DIST, requests, notFound);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  userDataDir = mkdtempSync(join(tmpdir(), 'ms-docs-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: WIDE,
+    acceptDownloads: true,
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  context.on('request', (r) => browserRequests.push(r.url()));
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+async function shoot(name: string): Promise<void> {
+  await page.setViewportSize(WIDE);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
+  await page.setViewportSize(NARROW);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true });
+  // Nothing may stick out sideways at 390 px except inside the scrollable table / chart boxes.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, 'page scrolls sideways at 390 px').toBeLessThanOrEqual(0);
+  await page.setViewportSize(WIDE);
+}
+
+/** The totals card, read from the text the user sees (`21,840` → 21840). */
+async function shownTotals(): Promise<Record<string, number | undefined>> {
+  const entries = await page.$$eval('[data-testid="totals"] dd', (dds) => dds.map((dd) => [dd.getAttribute('data-key'), dd.textContent ?? '']));
+  const out: Record<string, number | undefined> = {};
+  for (const [key, text] of entries) {
+    const digits = (text ?? '').replace(/[^0-9]/g, '');
+    out[key as string] = (text ?? '').trim() === '--' || digits === '' ? undefined : Number(digits);
+  }
+  return out;
+}
+
+function totalsOf(json: SummaryJSON): Record<string, number | undefined> {
+  const t = json.totals as unknown as Record<string, number | undefined>;
+  return {
+    params: t.params,
+    trainableParams: t.trainableParams ?? undefined,
+    nonTrainableParams: t.nonTrainableParams ?? undefined,
+    paramBytes: t.paramBytes,
+    macs: t.macs,
+  };
+}
+
+async function openPlayground(): Promise<void> {
+  await page.goto(`${base}/playground.html`);
+  await page.waitForSelector('[data-testid="example-select"] option', { state: 'attached', timeout: 60_000 });
+}
+
+async function waitForOutcome(): Promise<'result' | 'error'> {
+  const handle = await page.waitForSelector('[data-testid="result"], [data-testid="error"]', { timeout: 150_000 });
+  return (await handle.getAttribute('data-testid')) as 'result' | 'error';
+}
+
+async function summarizeExample(kind: 'onnx' | 'tfjs'): Promise<{ example: ExampleEntry; expected: Expected; json: SummaryJSON }> {
+  const example = examples.find((e) => e.kind === kind);
+  expect(example, `a bundled ${kind} example in ${join(DIST, 'examples/index.json')} (examples/build.mjs makes them)`).toBeDefined();
+  const expected = await expectedSummary(join(DIST, example!.files[0]!));
+  console.log(`[docs e2e] ${example!.label}: expected totals from ${expected.via === 'cli' ? 'the CLI (packages/cli/dist, --format json)' : 'core + adapter in Node (CLI not built)'}`);
+  await openPlayground();
+  await page.selectOption('[data-testid="backend-select"]', 'auto');
+  await page.selectOption('[data-testid="example-select"]', example!.id);
+  await page.click('[data-testid="run-example"]');
+  const outcome = await waitForOutcome();
+  if (outcome === 'error') throw new Error(`the playground showed an error: ${await page.textContent('[data-testid="error"]')}`);
+
+  const downloadPromise = page.waitForEvent('download');
+  await page.click('[data-testid="download-json"]');
+  const download = await downloadPromise;
+  const json = JSON.parse(readFileSync((await download.path()) as string, 'utf8')) as SummaryJSON;
+  return { example: example!, expected, json };
+}
+
+describe('docs playground in Chromium (built site)', () => {
+  test('the playground page loads, and reports WebGPU as the browser offers it', async () => {
+    await openPlayground();
+    webgpuOffered = await page.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      return gpu ? (await gpu.requestAdapter()) != null : false;
+    });
+    console.log(`[docs e2e] Chromium offers WebGPU: ${webgpuOffered}`);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="webgpu-support"]')?.textContent?.includes('checking'));
+    const support = await page.textContent('[data-testid="webgpu-support"]');
+    expect(support).toContain(webgpuOffered ? 'available' : 'not available');
+    expect(examples.some((e) => e.kind === 'onnx'), 'a bundled ONNX example').toBe(true);
+    expect(examples.some((e) => e.kind === 'tfjs'), 'a bundled TF.js example').toBe(true);
+    await shoot('00-empty');
+  }, 120_000);
+
+  test('summarizes the bundled ONNX example: totals equal the CLI JSON, device is webgpu when offered', async () => {
+    const { expected, json } = await summarizeExample('onnx');
+    expect(await shownTotals()).toEqual(totalsOf(expected.json));
+    expect(totalsOf(json)).toEqual(totalsOf(expected.json));
+    expect(json.memory).toMatchObject({ paramBytes: expected.json.memory.paramBytes, inputBytes: expected.json.memory.inputBytes });
+    const device = (await page.textContent('[data-testid="device"]'))?.trim();
+    expect(device).toBe(json.device);
+    if (webgpuOffered) expect(device).toBe('webgpu');
+    else expect(['wasm', 'webgl', 'cpu']).toContain(device);
+    expect(await page.locator('[data-testid="table"] table.modelsummary tbody tr').count()).toBeGreaterThan(3);
+    expect(await page.locator('[data-testid="chart"] svg rect').count()).toBeGreaterThan(3);
+
+    await page.click('[data-testid="copy-markdown"]');
+    await page.waitForSelector('[data-testid="copied"]');
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    expect(clip).toContain('| Layer');
+    expect(clip).toContain('Total params');
+    await shoot('01-onnx');
+  }, 240_000);
+
+  test('summarizes the bundled TF.js example: totals equal the CLI JSON, device is webgpu when offered', async () => {
+    const { expected, json } = await summarizeExample('tfjs');
+    expect(await shownTotals()).toEqual(totalsOf(expected.json));
+    expect(totalsOf(json)).toEqual(totalsOf(expected.json));
+    const device = (await page.textContent('[data-testid="device"]'))?.trim();
+    expect(device).toBe(json.device);
+    if (webgpuOffered) expect(device).toBe('webgpu');
+    else expect(['wasm', 'webgl', 'cpu']).toContain(device);
+    await shoot('02-tfjs');
+  }, 240_000);
+
+  test('a corrupt .onnx file shows an inline error', async () => {
+    await openPlayground();
+    const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'corrupt.onnx', mimeType: 'application/octet-stream', buffer: garbage });
+    expect(await waitForOutcome()).toBe('error');
+    const text = (await page.textContent('[data-testid="error"]')) ?? '';
+    expect(text).toContain('corrupt.onnx');
+    expect(text).toMatch(/INVALID_MODEL/);
+    await shoot('03-corrupt-onnx');
+  }, 120_000);
+
+  test('a model.json without its .bin shard shows an inline error naming the shard', async () => {
+    const example = examples.find((e) => e.kind === 'tfjs')!;
+    await openPlayground();
+    const modelJson = readFileSync(join(DIST, example.files[0]!));
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'model.json', mimeType: 'application/json', buffer: modelJson });
+    expect(await waitForOutcome()).toBe('error');
+    const text = (await page.textContent('[data-testid="error"]')) ?? '';
+    for (const shard of example.files.slice(1)) expect(text).toContain(shard.split('/').pop());
+    await shoot('04-missing-shard');
+  }, 120_000);
+
+  test('everything was served by the site itself (no other origin was contacted)', async () => {
+    expect(requests.some((r) => r.startsWith('/ort/') && r.endsWith('.wasm'))).toBe(true);
+    const foreign = browserRequests.filter((u) => !u.startsWith(`${base}/`) && !/^(blob|data):/.test(u));
+    expect(foreign).toEqual([]);
+    expect(notFound).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
