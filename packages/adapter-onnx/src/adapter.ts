@@ -3,8 +3,8 @@ import { isKnownDType, summaryError, tensorBytes } from '@modelsummary/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { nodeMacs } from './macs.js';
-import { addGraphOutputs, decodeModel } from './proto.js';
-import { createMockTensors, createSession, resolveOrt, type OrtModule, type SessionHandle } from './runtime.js';
+import { addGraphOutputs, addShapeProbes, decodeModel, SHAPES_OUTPUT, type Probe } from './proto.js';
+import { createMockTensors, createSession, resolveOrt, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
 export interface ExternalDataFile {
@@ -60,15 +60,24 @@ export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: Onnx
   if (bytes === undefined) {
     throw summaryError('INVALID_MODEL', `${label}: expected the model's bytes (Uint8Array or ArrayBuffer), got ${describe(model)}`);
   }
-  const proto = decodeModel(bytes, label);
-  const graph = parseGraph(proto, label);
+  return onnxAdapterFromGraph(bytes, parseGraph(decodeModel(bytes, label), label), options);
+}
+
+/** `onnxAdapter` over bytes whose graph is already parsed (the file helper parses it once to check external data). */
+export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, options: OnnxAdapterOptions = {}): OnnxHookableModel {
+  const label = options.fileName ?? options.name ?? 'ONNX model';
   const name = options.name ?? stem(options.fileName) ?? (graph.graphName || 'onnx-model');
   const staticOnly = options.run === false;
   const warnings = [...graph.warnings];
 
   let ortModule: OrtModule | undefined = options.ort;
   let rewritten: Uint8Array | undefined;
+  /** The model with shape probes (undefined: not built yet; null: not possible for this model). */
+  let probed: { bytes: Uint8Array; probes: Map<string, Probe>; fetches: string[] } | null | undefined;
   let session: SessionHandle | undefined;
+  /** `probe`: the session fetches tiny Shape outputs; `full`: every intermediate tensor is a graph output. */
+  let mode: 'probe' | 'full' = 'full';
+  let sessionOptionsUsed: CreateSessionOptions | undefined;
   let feedNames: string[] = [];
   let listener: ((e: LayerEvent) => void) | undefined;
   let feeds: ResolvedInput[] = [];
@@ -91,6 +100,41 @@ export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: Onnx
       }
     }
     return extra;
+  };
+
+  /** Every node output (graph outputs included), each once, in graph order. */
+  const observedNames = (): string[] => {
+    const seen = new Set<string>();
+    for (const node of graph.nodes) for (const o of node.outputs) if (o !== '') seen.add(o);
+    return [...seen];
+  };
+
+  const buildProbed = (): typeof probed => {
+    // Reshape takes its shape as an input from opset 5; older (or custom-domain-only) models fetch every output.
+    if ((graph.opsets['ai.onnx'] ?? 0) < 5) return null;
+    let names: Set<string> | undefined;
+    const taken = (n: string): boolean => {
+      if (!names) {
+        names = new Set([...graph.initializers.keys(), ...graph.inputs.map((i) => i.name)]);
+        for (const node of graph.nodes) for (const x of [...node.inputs, ...node.outputs]) names.add(x);
+      }
+      return names.has(n);
+    };
+    const dtypes = staticDTypes(graph);
+    const knownDType = (n: string): boolean => dtypes.has(n);
+    // A rank declared in value_info is trusted; the read-back checks that the lengths add up.
+    const rankOf = (n: string): number | undefined => graph.valueInfo.get(n)?.shape?.length;
+    const r = addShapeProbes(bytes, observedNames(), knownDType, rankOf, taken);
+    if (!r) return null;
+    const fetches: string[] = [SHAPES_OUTPUT];
+    for (const p of r.probes.values()) if (p.type) fetches.push(p.type);
+    return { ...r, fetches };
+  };
+
+  const openFull = async (o: CreateSessionOptions): Promise<void> => {
+    rewritten ??= addGraphOutputs(bytes, fetchNames());
+    session = await createSession(ortModule!, rewritten, o);
+    mode = 'full';
   };
 
   const adapter: OnnxHookableModel = {
@@ -133,21 +177,35 @@ export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: Onnx
         }
       }
       ortModule ??= await resolveOrt(label);
-      rewritten ??= addGraphOutputs(bytes, fetchNames());
       await release();
-      session = await createSession(ortModule, rewritten, {
+      const o: CreateSessionOptions = {
         device,
         label,
         ...(options.executionProviders ? { executionProviders: options.executionProviders } : {}),
         ...(options.externalData ? { externalData: options.externalData } : {}),
-        ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}),
-      });
+        ...(options.sessionOptions || graph.nodes.length >= LARGE_GRAPH
+          ? // On very large graphs onnxruntime's optimizer costs more than the one pass it would speed up.
+            { sessionOptions: { ...(graph.nodes.length >= LARGE_GRAPH ? { graphOptimizationLevel: 'disabled' as const } : {}), ...options.sessionOptions } }
+          : {}),
+      };
+      sessionOptionsUsed = o;
+      if (probed === undefined) probed = buildProbed();
+      if (probed) {
+        try {
+          session = await createSession(ortModule, probed.bytes, { ...o, keepOutputsOnDevice: false });
+          mode = 'probe';
+        } catch {
+          probed = null; // this runtime cannot run the probes: fetch every output instead
+        }
+      }
+      if (!session) await openFull(o);
+      const opened = session!;
       try {
         const tensors = createMockTensors(ortModule, specs);
         feedNames = specs.map((s) => s.name);
         feeds = specs.map((s) => ({ ...s, shape: s.shape.slice() }));
-        if (session.warning) warnings.push(session.warning);
-        return { tensors, device: session.device };
+        if (opened.warning) warnings.push(opened.warning);
+        return { tensors, device: opened.device };
       } catch (error) {
         await release();
         throw error;
@@ -160,17 +218,40 @@ export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: Onnx
       tensors.forEach((t, i) => {
         feedMap[feedNames[i] ?? `input_${i}`] = t;
       });
+      if (mode === 'probe' && probed) {
+        let results: InferenceSession.OnnxValueMapType | undefined;
+        let observed: Map<string, { dims: number[]; type: string }> | undefined;
+        try {
+          results = await session.session.run(feedMap, probed.fetches);
+          observed = readProbes(probed.probes, results);
+        } catch (error) {
+          // A probe node the provider cannot run (named `...::ms_..._probe`): any other failure is the model's own.
+          if (!String((error as Error)?.message ?? error).includes('_probe')) throw error;
+        } finally {
+          if (results) disposeAll(results);
+        }
+        if (observed) {
+          emitEvents(observed);
+          return;
+        }
+        // Redo the pass on the same provider fetching every output.
+        const ep = session.device;
+        probed = null;
+        await release();
+        await openFull({ ...sessionOptionsUsed!, executionProviders: [ep] });
+        await adapter.run(tensors);
+        return;
+      }
       const results = await session.session.run(feedMap);
       try {
-        emitEvents(results);
-      } finally {
-        for (const t of Object.values(results)) {
-          try {
-            (t as Tensor).dispose?.();
-          } catch {
-            // already disposed
-          }
+        const observed = new Map<string, { dims: number[]; type: string }>();
+        for (const [k, v] of Object.entries(results)) {
+          const t = v as Tensor;
+          if (t && Array.isArray(t.dims)) observed.set(k, { dims: t.dims.slice(), type: t.type });
         }
+        emitEvents(observed);
+      } finally {
+        disposeAll(results);
       }
     },
 
@@ -195,12 +276,28 @@ export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: Onnx
     },
   };
 
-  function emitEvents(results: InferenceSession.OnnxValueMapType): void {
+  /** Shapes and dtypes from the probe outputs; throws (`..._probe`) when they do not add up. */
+  function readProbes(probes: Map<string, Probe>, results: InferenceSession.OnnxValueMapType): Map<string, { dims: number[]; type: string }> {
+    const dtypes = staticDTypes(graph);
+    const all = results[SHAPES_OUTPUT] as Tensor | undefined;
+    if (!all) throw new Error(`${SHAPES_OUTPUT}_probe: no output`);
+    const data = all.data as ArrayLike<number | bigint>;
     const observed = new Map<string, { dims: number[]; type: string }>();
-    for (const [k, v] of Object.entries(results)) {
-      const t = v as Tensor;
-      if (t && Array.isArray(t.dims)) observed.set(k, { dims: t.dims.slice(), type: t.type });
+    let at = 0;
+    for (const [name, p] of probes) {
+      const rank = p.rank ?? Number(data[at++]);
+      if (!(rank >= 0) || at + rank > data.length) throw new Error(`${SHAPES_OUTPUT}_probe: shapes do not add up at "${name}"`);
+      const dims: number[] = new Array(rank);
+      for (let i = 0; i < rank; i++) dims[i] = Number(data[at + i]);
+      at += rank;
+      const type = p.type ? (results[p.type] as Tensor | undefined)?.type : dtypes.get(name);
+      if (type !== undefined) observed.set(name, { dims, type });
     }
+    if (at !== data.length) throw new Error(`${SHAPES_OUTPUT}_probe: ${data.length - at} values left over (a declared rank is wrong)`);
+    return observed;
+  }
+
+  function emitEvents(observed: Map<string, { dims: number[]; type: string }>): void {
     feeds.forEach((f) => observed.set(f.name, { dims: f.shape, type: f.dtype }));
     const shapeOf = (n: string): Shape | undefined =>
       observed.get(n)?.dims ?? graph.initializers.get(n)?.dims ?? graph.valueInfo.get(n)?.shape;
@@ -235,6 +332,58 @@ export async function onnxAdapter(model: Uint8Array | ArrayBuffer, options: Onnx
   }
 
   return adapter;
+}
+
+/** Node count from which the summary session skips onnxruntime's graph optimizations. */
+const LARGE_GRAPH = 5_000;
+
+/** Ops whose (first) output has the element type of their first input. */
+const SAME_TYPE_AS_INPUT0 = new Set([
+  'Abs', 'Add', 'AveragePool', 'BatchNormalization', 'Ceil', 'Clip', 'Concat', 'Conv', 'ConvTranspose', 'Cos', 'CumSum', 'DepthToSpace',
+  'Div', 'Dropout', 'Elu', 'Erf', 'Exp', 'Expand', 'Flatten', 'Floor', 'Gather', 'GatherElements', 'GatherND', 'Gelu', 'Gemm',
+  'GlobalAveragePool', 'GlobalMaxPool', 'GroupNormalization', 'HardSigmoid', 'HardSwish', 'Identity', 'InstanceNormalization',
+  'LRN', 'LayerNormalization', 'LeakyRelu', 'Log', 'LogSoftmax', 'MatMul', 'Max', 'MaxPool', 'Mean', 'Min', 'Mish', 'Mul', 'Neg',
+  'PRelu', 'Pad', 'Pow', 'Reciprocal', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceMax', 'ReduceMean', 'ReduceMin',
+  'ReduceProd', 'ReduceSum', 'ReduceSumSquare', 'Relu', 'Reshape', 'Resize', 'Round', 'Selu', 'Sigmoid', 'Sign', 'Sin',
+  'Slice', 'Softmax', 'Softplus', 'Softsign', 'SpaceToDepth', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Sum', 'Tan', 'Tanh',
+  'ThresholdedRelu', 'Tile', 'Transpose', 'Unsqueeze', 'Upsample',
+]);
+/** Ops whose every output has the element type of their first input (others: the first output only). */
+const ALL_OUTPUTS_SAME = new Set(['Split']);
+const dtypeCache = new WeakMap<ParsedGraph, Map<string, string>>();
+
+/**
+ * Element types known without running: declared (value_info, graph inputs / outputs), initializers,
+ * and propagated through ops that keep their first input's type. Only ops of the default domain.
+ */
+function staticDTypes(graph: ParsedGraph): Map<string, string> {
+  let out = dtypeCache.get(graph);
+  if (out) return out;
+  out = new Map();
+  for (const [name, info] of graph.initializers) if (isKnownDType(info.dtype)) out.set(name, info.dtype);
+  for (const i of graph.inputs) if (i.dtype && isKnownDType(i.dtype)) out.set(i.name, i.dtype);
+  for (const [name, info] of graph.valueInfo) if (info.dtype && isKnownDType(info.dtype)) out.set(name, info.dtype);
+  for (const node of graph.nodes) {
+    if (node.domain !== '' && node.domain !== 'ai.onnx') continue;
+    let t: string | undefined;
+    if (node.opType === 'Shape' || node.opType === 'Size') t = 'int64';
+    else if (SAME_TYPE_AS_INPUT0.has(node.opType) && node.inputs[0]) t = out.get(node.inputs[0]);
+    if (t === undefined) continue;
+    const outs = ALL_OUTPUTS_SAME.has(node.opType) ? node.outputs : node.outputs.slice(0, 1);
+    for (const o of outs) if (o !== '' && !out.has(o)) out.set(o, t);
+  }
+  dtypeCache.set(graph, out);
+  return out;
+}
+
+function disposeAll(results: InferenceSession.OnnxValueMapType): void {
+  for (const t of Object.values(results)) {
+    try {
+      (t as Tensor).dispose?.();
+    } catch {
+      // already disposed
+    }
+  }
 }
 
 /** Checks resolved inputs against the model's declared inputs: names, ranks, fixed dims, dtypes. */

@@ -210,6 +210,7 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
   // Parameter ownership: an initializer belongs to its first consumer; later consumers share it.
   const owner = new Map<string, GraphNode>();
   const layersById = new Map<string, LayerRecord>();
+  const sharedUsers = new Map<string, Set<string>>(); // owner row id → later users of its weights
   const rowNodes = nodes.filter((n) => !n.isConstant);
   const unusedInitializers = new Set([...initializers.values()].filter((i) => !i.fromConstant).map((i) => i.name));
   const layers: LayerRecord[] = [];
@@ -257,8 +258,10 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
         paramBytes += init.bytes;
       } else if (first !== node) {
         sharedWith.add(first.id);
-        const ownerRow = layersById.get(first.id);
-        if (ownerRow) ownerRow.sharedWith = [...new Set([...(ownerRow.sharedWith ?? []), node.id])];
+        // collected in a set and written once after the loop: a weight shared by many nodes stays linear
+        let users = sharedUsers.get(first.id);
+        if (!users) sharedUsers.set(first.id, (users = new Set()));
+        users.add(node.id);
       }
     }
     totalParams += params;
@@ -283,6 +286,10 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
     }
     layers.push(row);
     layersById.set(row.id, row);
+  }
+  for (const [ownerId, users] of sharedUsers) {
+    const ownerRow = layersById.get(ownerId);
+    if (ownerRow) ownerRow.sharedWith = [...new Set([...(ownerRow.sharedWith ?? []), ...users])];
   }
   if (unusedInitializers.size > 0) {
     warnings.push(`${unusedInitializers.size} initializer(s) are not used by any node and are not counted as parameters: ${[...unusedInitializers].slice(0, 5).join(', ')}${unusedInitializers.size > 5 ? ', ...' : ''}`);

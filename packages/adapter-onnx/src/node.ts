@@ -2,12 +2,12 @@
  * Node-only helpers: read an `.onnx` file and its external-data files, refusing any location that
  * leaves the model's folder (`..`, absolute paths, symlinks pointing out).
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { summaryError } from '@modelsummary/core';
-import { onnxAdapter, type ExternalDataFile, type OnnxAdapterOptions, type OnnxHookableModel } from './adapter.js';
-import { parseGraph } from './graph.js';
-import { decodeModel } from './proto.js';
+import { onnxAdapterFromGraph, type ExternalDataFile, type OnnxAdapterOptions, type OnnxHookableModel } from './adapter.js';
+import { parseGraph, type ParsedGraph } from './graph.js';
+import { decodeModel, markSpareRoom } from './proto.js';
 
 export interface LoadedOnnxFile {
   /** The model bytes. */
@@ -18,11 +18,15 @@ export interface LoadedOnnxFile {
   fileName: string;
   /** External-data files the model names (already checked to stay inside the model's folder). */
   externalData: ExternalDataFile[];
+  /** The parsed graph (so that the adapter does not decode the file a second time). */
+  graph: ParsedGraph;
 }
 
 /**
  * Reads an ONNX file. External-data files are checked (they must stay inside the model's folder)
  * and read only when `readExternalData` is true (needed to run the model, not to count parameters).
+ * Without `readExternalData` a missing data file is fine (a static summary needs only the dims);
+ * one that exists must still resolve inside the model's folder.
  */
 export async function loadOnnxFile(path: string, options: { readExternalData?: boolean } = {}): Promise<LoadedOnnxFile> {
   const absolute = resolve(path);
@@ -31,7 +35,7 @@ export async function loadOnnxFile(path: string, options: { readExternalData?: b
   try {
     const info = await stat(absolute);
     if (!info.isFile()) throw summaryError('INVALID_MODEL', `${fileName}: not a file (${absolute})`, { details: { file: absolute } });
-    bytes = await readFile(absolute);
+    bytes = await readWhole(absolute, info.size);
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') {
       throw summaryError('INVALID_MODEL', `${fileName}: no such file (${absolute})`, { cause: error, details: { file: absolute } });
@@ -42,18 +46,47 @@ export async function loadOnnxFile(path: string, options: { readExternalData?: b
   const externalData: ExternalDataFile[] = [];
   if (graph.externalFiles.length > 0) {
     const folder = await realpath(dirname(absolute));
+    const read = options.readExternalData !== false;
     for (const location of graph.externalFiles) {
-      const target = await insideFolder(folder, location, fileName);
-      if (options.readExternalData !== false) externalData.push({ path: location, data: await readFile(target) });
+      const target = await insideFolder(folder, location, fileName, !read);
+      if (read && target !== undefined) externalData.push({ path: location, data: await readFile(target) });
     }
   }
-  return { bytes, path: absolute, fileName, externalData };
+  return { bytes, path: absolute, fileName, externalData, graph };
+}
+
+/** Spare room after the model bytes, so that the shape probes can be appended without copying the model. */
+const PROBE_ROOM = 1 << 20;
+
+/**
+ * Reads a file with few large reads into a buffer with spare room after it (`readFile` reads in
+ * 512 KiB steps, one thread-pool round trip each, and the probes would then copy the whole model).
+ */
+async function readWhole(path: string, size: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(size + PROBE_ROOM);
+  markSpareRoom(buffer.buffer);
+  const handle = await open(path, 'r');
+  try {
+    let offset = 0;
+    while (offset < size) {
+      const { bytesRead } = await handle.read(buffer, offset, Math.min(size - offset, 1 << 30), offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+    }
+    return buffer.subarray(0, offset);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `onnxAdapter` over a file, with its external data (checked) when the model is run. */
 export async function onnxAdapterFromFile(path: string, options: OnnxAdapterOptions = {}): Promise<OnnxHookableModel> {
-  const file = await loadOnnxFile(path, { readExternalData: options.run !== false });
-  return onnxAdapter(file.bytes, {
+  return onnxAdapterFromLoaded(await loadOnnxFile(path, { readExternalData: options.run !== false }), options);
+}
+
+/** `onnxAdapter` over a file already read with `loadOnnxFile` (its graph is not decoded again). */
+export function onnxAdapterFromLoaded(file: LoadedOnnxFile, options: OnnxAdapterOptions = {}): OnnxHookableModel {
+  return onnxAdapterFromGraph(file.bytes, file.graph, {
     fileName: file.fileName,
     modelPath: file.path,
     ...options,
@@ -61,7 +94,7 @@ export async function onnxAdapterFromFile(path: string, options: OnnxAdapterOpti
   });
 }
 
-async function insideFolder(folder: string, location: string, fileName: string): Promise<string> {
+async function insideFolder(folder: string, location: string, fileName: string, allowMissing = false): Promise<string | undefined> {
   const refuse = (why: string): never => {
     throw summaryError('UNSAFE_PATH', `${fileName}: external data "${location}" ${why}; refused`, { details: { file: fileName, location } });
   };
@@ -71,6 +104,7 @@ async function insideFolder(folder: string, location: string, fileName: string):
   try {
     real = await realpath(target);
   } catch (error) {
+    if (allowMissing && (error as { code?: string }).code === 'ENOENT') return undefined;
     throw summaryError('INVALID_MODEL', `${fileName}: external data file "${location}" is missing (${target})`, { cause: error, details: { file: fileName, location } });
   }
   const rel = relative(folder, real);

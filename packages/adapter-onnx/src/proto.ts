@@ -68,6 +68,113 @@ export function addGraphOutputs(bytes: Uint8Array, extraOutputs: readonly string
   return out;
 }
 
+/** Buffers this package allocated with spare room after the model (never a caller's buffer: that room may hold other data). */
+const withRoom = new WeakSet<ArrayBufferLike>();
+
+/** Marks a buffer allocated by the file helper as one whose room after the model may be written. */
+export function markSpareRoom(buffer: ArrayBufferLike): void {
+  withRoom.add(buffer);
+}
+
+/** How one observed tensor is read back: its rank when known statically, and the empty tensor that tells its dtype when not. */
+export interface Probe {
+  rank?: number;
+  type?: string;
+}
+
+/** Name of the single int64 output holding every probed shape. */
+export const SHAPES_OUTPUT = '::ms_shapes';
+
+/**
+ * Returns model bytes that observe `tensors` cheaply. For each tensor X: `Shape(X)` (and, when X's
+ * rank is not known statically, `Shape(Shape(X))`, its rank), all concatenated into ONE int64
+ * output (`SHAPES_OUTPUT`: [rank,] dims, tensor after tensor); when X's dtype is not known
+ * (`knownDType`), `Gather(Reshape(X, [-1]), [])`, an EMPTY tensor of X's dtype, as an output.
+ * X itself stays an intermediate: onnxruntime keeps reusing its buffers and copies no activation
+ * out of the session (fetching every intermediate costs a copy of every activation, and one fetch
+ * per tensor costs onnxruntime time per fetch). Like `addGraphOutputs`, the nodes are appended as a
+ * second `graph` field that protobuf merges. Undefined when a generated name collides with `taken`.
+ */
+export function addShapeProbes(
+  bytes: Uint8Array,
+  tensors: readonly string[],
+  knownDType: (name: string) => boolean,
+  rankOf: (name: string) => number | undefined,
+  taken: (name: string) => boolean,
+): { bytes: Uint8Array; probes: Map<string, Probe> } | undefined {
+  const probes = new Map<string, Probe>();
+  const flatShape = '::ms_flat_shape';
+  const emptyIndex = '::ms_empty_index';
+  if (taken(flatShape) || taken(emptyIndex) || taken(SHAPES_OUTPUT)) return undefined;
+  const INT64 = 7;
+  const tensorAttr = (dims: number[], values: number[]): OnnxTypes.IAttributeProto => ({
+    name: 'value',
+    type: 4, // TENSOR
+    t: { dims, dataType: INT64, int64Data: values },
+  });
+  const nodes: OnnxTypes.INodeProto[] = [
+    { name: `${flatShape}_probe`, opType: 'Constant', output: [flatShape], attribute: [tensorAttr([1], [-1])] },
+    { name: `${emptyIndex}_probe`, opType: 'Constant', output: [emptyIndex], attribute: [tensorAttr([0], [])] },
+  ];
+  const outputs: OnnxTypes.IValueInfoProto[] = [{ name: SHAPES_OUTPUT }];
+  const parts: string[] = [];
+  for (const x of tensors) {
+    const shape = `${x}::ms_shape`;
+    if (taken(shape)) return undefined;
+    nodes.push({ name: `${shape}_probe`, opType: 'Shape', input: [x], output: [shape] });
+    const probe: Probe = {};
+    const rank = rankOf(x);
+    if (rank === undefined) {
+      const r = `${x}::ms_rank`;
+      if (taken(r)) return undefined;
+      nodes.push({ name: `${r}_probe`, opType: 'Shape', input: [shape], output: [r] });
+      parts.push(r);
+    } else {
+      probe.rank = rank;
+    }
+    parts.push(shape);
+    if (!knownDType(x)) {
+      const flat = `${x}::ms_flat`;
+      const type = `${x}::ms_type`;
+      if (taken(flat) || taken(type)) return undefined;
+      nodes.push({ name: `${flat}_probe`, opType: 'Reshape', input: [x, flatShape], output: [flat] });
+      nodes.push({ name: `${type}_probe`, opType: 'Gather', input: [flat, emptyIndex], output: [type] });
+      outputs.push({ name: type });
+      probe.type = type;
+    }
+    probes.set(x, probe);
+  }
+  // A tree of small Concats: onnxruntime's graph passes are slow on one node with thousands of inputs.
+  const FAN_IN = 32;
+  let level = parts;
+  let round = 0;
+  while (level.length > FAN_IN) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += FAN_IN) {
+      const out = `${SHAPES_OUTPUT}_${round}_${i / FAN_IN}`;
+      if (taken(out)) return undefined;
+      nodes.push({ name: `${out}_probe`, opType: 'Concat', input: level.slice(i, i + FAN_IN), output: [out], attribute: [{ name: 'axis', type: 2, i: 0 }] });
+      next.push(out);
+    }
+    level = next;
+    round++;
+  }
+  nodes.push({ name: `${SHAPES_OUTPUT}_probe`, opType: 'Concat', input: level, output: [SHAPES_OUTPUT], attribute: [{ name: 'axis', type: 2, i: 0 }] });
+  const tail = onnx.ModelProto.encode({ graph: { node: nodes, output: outputs } }).finish();
+  const end = bytes.byteOffset + bytes.byteLength;
+  if (withRoom.has(bytes.buffer) && end + tail.byteLength <= bytes.buffer.byteLength) {
+    // The file helper leaves spare room after the model: append there instead of copying the model.
+    // (Only this function writes there, always the same tail for the same model.)
+    const out = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength + tail.byteLength);
+    out.set(tail, bytes.byteLength);
+    return { bytes: out, probes };
+  }
+  const out = new Uint8Array(bytes.byteLength + tail.byteLength);
+  out.set(bytes, 0);
+  out.set(tail, bytes.byteLength);
+  return { bytes: out, probes };
+}
+
 /** ONNX TensorProto.DataType → modelsummary dtype name (the names onnxruntime-common uses). */
 const DTYPES: Record<number, string> = {
   1: 'float32',

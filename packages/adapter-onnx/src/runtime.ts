@@ -65,6 +65,8 @@ export interface CreateSessionOptions {
   executionProviders?: string[];
   externalData?: { path: string; data: Uint8Array }[];
   sessionOptions?: InferenceSession.SessionOptions;
+  /** Ask a GPU provider to keep outputs on the device (default true; false when the outputs are tiny probes that are read). */
+  keepOutputsOnDevice?: boolean;
 }
 
 /**
@@ -121,9 +123,15 @@ export async function createSession(ort: OrtModule, bytes: Uint8Array, o: Create
 }
 
 function sessionOptions(ep: string, o: CreateSessionOptions): InferenceSession.SessionOptions {
-  const opts: InferenceSession.SessionOptions = { logSeverityLevel: 3, ...o.sessionOptions, executionProviders: [ep] };
+  const opts: InferenceSession.SessionOptions = {
+    logSeverityLevel: 3,
+    // One run per session: planning a reusable memory pattern only costs (much, on large graphs).
+    enableMemPattern: false,
+    ...o.sessionOptions,
+    executionProviders: [ep],
+  };
   // Only shapes are read: on a GPU provider the extra outputs stay on the device.
-  if (ep === 'webgpu') opts.preferredOutputLocation = 'gpu-buffer';
+  if (ep === 'webgpu' && o.keepOutputsOnDevice !== false) opts.preferredOutputLocation = 'gpu-buffer';
   if (o.externalData && o.externalData.length > 0) {
     (opts as { externalData?: unknown }).externalData = o.externalData.map((f) => ({ path: f.path, data: f.data }));
   }

@@ -136,16 +136,19 @@ export async function selectOrt(choice: OrtChoice): Promise<{ ort: OrtLike; engi
 
 async function loadOnnx(path: string, options: CliOptions, progress: Progress): Promise<LoadedModel> {
   progress.update(`Reading ${basename(path)}`);
-  const { onnxAdapterFromFile } = await import('@modelsummary/adapter-onnx/node');
+  const { loadOnnxFile, onnxAdapterFromLoaded } = await import('@modelsummary/adapter-onnx/node');
   if (options.static) {
-    const model = await onnxAdapterFromFile(path, { run: false });
+    const model = onnxAdapterFromLoaded(await loadOnnxFile(path, { readExternalData: false }), { run: false });
     return { model, engine: 'static (no runtime)', dispose: async () => model.dispose?.() };
   }
+  // The file is read (thread pool) while the runtime's modules load (main thread).
+  const reading = loadOnnxFile(path, { readExternalData: true });
+  reading.catch(() => {}); // awaited below, after the runtime: its errors come first, as before
   progress.update('Loading the ONNX runtime');
   const { ort, engine } = await selectOrt(options.runtime);
   progress.update(`Decoding ${basename(path)}`);
   const providers = gpuProviderPlan(ort, options.device);
-  const model = await onnxAdapterFromFile(path, { ort: ort as never, ...(providers ? { executionProviders: providers.order } : {}) });
+  const model = onnxAdapterFromLoaded(await reading, { ort: ort as never, ...(providers ? { executionProviders: providers.order } : {}) });
   return {
     model,
     engine,

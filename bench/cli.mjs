@@ -1,0 +1,52 @@
+// CLI end to end, whole processes: `modelsummary mobilenet_v2.onnx` ÷ a minimal script that loads
+// and runs it once (lib/plain-onnx.mjs), `modelsummary --version` cold start, and a synthetic
+// ~7B-parameter decoder-only transformer (external data not written) with `--static`: time + peak RSS.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeProcessMedian } from './lib/proc.mjs';
+import { decoder7BModel } from './lib/synthetic.mjs';
+import { MOBILENET } from './onnx.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(root, 'packages/cli/dist/bin.js');
+const PLAIN = fileURLToPath(new URL('./lib/plain-onnx.mjs', import.meta.url));
+
+export async function benchCli({ runs = 5 } = {}) {
+  if (!existsSync(BIN)) return { skipped: `no ${BIN}: run \`npx turbo run build\` first` };
+  const rows = [];
+  const version = nodeProcessMedian([BIN, '--version'], { runs: 7 });
+  const bare = nodeProcessMedian(['-e', '0'], { runs: 7 });
+  rows.push({ name: 'cli --version cold start', ms: version.ms, rss: version.rss, baselineMs: bare.ms, baseline: 'node -e 0', runs: 7 });
+  if (existsSync(MOBILENET)) {
+    const plain = nodeProcessMedian([PLAIN, MOBILENET], { runs });
+    for (const device of ['cpu', 'auto']) {
+      const ours = nodeProcessMedian([BIN, MOBILENET, '--device', device], { runs });
+      rows.push({ name: `cli mobilenet_v2.onnx --device ${device} ÷ plain load+run process`, ms: ours.ms, rss: ours.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: ours.ms / plain.ms, runs });
+    }
+    const st = nodeProcessMedian([BIN, MOBILENET, '--static'], { runs });
+    rows.push({ name: 'cli mobilenet_v2.onnx --static ÷ plain load+run process', ms: st.ms, rss: st.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: st.ms / plain.ms, runs });
+  } else {
+    rows.push({ name: 'cli mobilenet_v2.onnx', skipped: `no ${MOBILENET}` });
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ms-7b-'));
+  try {
+    const file = join(dir, 'decoder-7b.onnx');
+    writeFileSync(file, decoder7BModel()); // decoder-7b.onnx.data is never written
+    try {
+      const r = nodeProcessMedian([BIN, file, '--static', '--format', 'json'], { runs });
+      const json = JSON.parse(r.last.stdout);
+      rows.push({ name: 'cli 7B decoder --static (external data absent)', ms: r.ms, rss: r.rss, params: json.totals.params, nodes: json.layers.filter((l) => l.type !== 'scope').length, runs });
+      const t = nodeProcessMedian([BIN, file, '--static'], { runs: 3 });
+      rows.push({ name: 'cli 7B decoder --static, table', ms: t.ms, rss: t.rss, runs: 3 });
+    } catch (error) {
+      rows.push({ name: 'cli 7B decoder --static (external data absent)', skipped: `failed: ${error.message.split('\n').slice(0, 2).join(' ').slice(0, 300)}` });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchCli(), null, 1));

@@ -1,0 +1,49 @@
+// Whole-process timing: wall time from spawn to exit, peak RSS from the preloaded lib/maxrss.cjs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from '../util.mjs';
+
+const preload = fileURLToPath(new URL('./maxrss.cjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ms-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+let k = 0;
+
+/** Runs `node <args>` once; throws with its stderr when it fails. */
+export function nodeProcess(args, { cwd = process.cwd(), env = {}, node = process.execPath, timeoutMs = 120_000 } = {}) {
+  const rssFile = join(dir, `rss${k++}`);
+  const t0 = performance.now();
+  // Through sh (not exec'd): Linux keeps a process's peak RSS across fork+exec, so a child forked
+  // straight from this (big) bench process would report at least our own peak; a fork from sh does not.
+  const r = spawnSync('/bin/sh', ['-c', '"$@"; status=$?; exit $status', 'sh', node, '--require', preload, ...args], {
+    cwd,
+    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: timeoutMs,
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').slice(0, 800)}`);
+  let rss;
+  try {
+    rss = Number(readFileSync(rssFile, 'utf8'));
+  } catch {
+    rss = undefined;
+  }
+  return { ms, rss, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Medians of `runs` processes after `warmup` discarded ones. */
+export function nodeProcessMedian(args, { runs = 5, warmup = 1, ...options } = {}) {
+  for (let i = 0; i < warmup; i += 1) nodeProcess(args, options);
+  const samples = [];
+  for (let i = 0; i < runs; i += 1) samples.push(nodeProcess(args, options));
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    rss: median(samples.map((s) => s.rss ?? Number.NaN)),
+    runs,
+    last: samples[samples.length - 1],
+  };
+}
