@@ -30,7 +30,7 @@ async function plain(ort: OrtModule, bytes: Uint8Array, ep: string, inputs: { na
   await s.release();
 }
 
-const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['/work/shared/reference/models/mobilenet_v2.onnx'];
+const files = process.argv.slice(2).length > 0 ? process.argv.slice(2) : [new URL('../../../../shared/reference/models/mobilenet_v2.onnx', import.meta.url).pathname];
 const node = require('onnxruntime-node') as OrtModule;
 const web = (await import('onnxruntime-web')) as unknown as OrtModule;
 const devices: [string, OrtModule, string][] = [

@@ -308,7 +308,7 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
       const outs = node.outputs.filter((o) => o !== '');
       const seen = outs.map((o) => observed.get(o));
       if (seen.some((s) => s === undefined)) continue;
-      const ins = node.inputs.filter((i) => i !== '' && shapeOf(i) !== undefined);
+      const ins = node.inputs.filter((i) => i !== '' && !graph.initializers.has(i) && !graph.constantOutputs.has(i) && shapeOf(i) !== undefined);
       const outputDTypes = seen.map((s) => s!.type);
       let outputBytes = 0;
       seen.forEach((s) => {

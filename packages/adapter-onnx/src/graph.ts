@@ -287,6 +287,7 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
     layers.push(row);
     layersById.set(row.id, row);
   }
+  collapseSingleNodeScopes(layers);
   for (const [ownerId, users] of sharedUsers) {
     const ownerRow = layersById.get(ownerId);
     if (ownerRow) ownerRow.sharedWith = [...new Set([...(ownerRow.sharedWith ?? []), ...users])];
@@ -416,4 +417,36 @@ function displayAttributes(node: GraphNode, ctx: MacsContext): Record<string, un
   }
   if (Array.isArray(kernel)) out.kernel = kernel;
   return out;
+}
+
+/**
+ * A scope that holds a single node adds a row and nothing else (`/classifier/Gemm` under
+ * `classifier`): drop it and hang the node on the scope's parent. Bottom-up, so chains collapse.
+ */
+function collapseSingleNodeScopes(layers: LayerRecord[]): void {
+  const children = new Map<string, LayerRecord[]>();
+  for (const layer of layers) {
+    if (layer.parentId === undefined) continue;
+    const list = children.get(layer.parentId);
+    if (list) list.push(layer);
+    else children.set(layer.parentId, [layer]);
+  }
+  const removed = new Set<string>();
+  for (let i = layers.length - 1; i >= 0; i -= 1) {
+    const scope = layers[i] as LayerRecord;
+    const kids = children.get(scope.id);
+    if (scope.type !== 'scope' || kids?.length !== 1 || (kids[0] as LayerRecord).type === 'scope') continue;
+    const child = kids[0] as LayerRecord;
+    if (scope.parentId === undefined) delete child.parentId;
+    else child.parentId = scope.parentId;
+    removed.add(scope.id);
+    if (scope.parentId !== undefined) {
+      const siblings = children.get(scope.parentId) ?? [];
+      siblings[siblings.indexOf(scope)] = child;
+    }
+  }
+  if (removed.size === 0) return;
+  const kept = layers.filter((l) => !removed.has(l.id));
+  layers.length = 0;
+  layers.push(...kept);
 }

@@ -50,8 +50,10 @@ export function ortFlavor(ort: OrtModule): 'node' | 'web' {
 /** GPU execution providers this runtime may have, in the order they are tried. */
 export function gpuProviders(ort: OrtModule): string[] {
   if (ortFlavor(ort) === 'node') {
-    const known = new Set((ort.listSupportedBackends?.() ?? []).map((b) => b.name));
-    return ['webgpu', 'cuda'].filter((ep) => known.has(ep));
+    // A provider that is not bundled (cuda: a separate download the install may have skipped) is
+    // only tried when asked for by name, so `auto` does not make onnxruntime log a load failure.
+    const shipped = new Set((ort.listSupportedBackends?.() ?? []).filter((b) => b.bundled !== false).map((b) => b.name));
+    return ['webgpu', 'cuda'].filter((ep) => shipped.has(ep));
   }
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   return nav?.gpu ? ['webgpu'] : [];
@@ -155,7 +157,8 @@ function handle(session: InferenceSession, device: string, warning?: string): Se
 
 function oneLine(error: unknown): string {
   const msg = error instanceof Error ? error.message : String(error);
-  return msg.replace(/\s+/g, ' ').trim().slice(0, 400);
+  const line = msg.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 /** Whether an execution provider name is a GPU one. */

@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OrtModule } from '../src/runtime.js';
 
-export const REFERENCE_DIR = '/work/shared/reference';
+/** `../shared/reference` beside the repository (MODELSUMMARY_SHARED overrides `../shared`). */
+export const REFERENCE_DIR = process.env.MODELSUMMARY_SHARED
+  ? `${process.env.MODELSUMMARY_SHARED}/reference`
+  : fileURLToPath(new URL('../../../../shared/reference', import.meta.url));
 export const HAVE_REFERENCE = existsSync(join(REFERENCE_DIR, 'models'));
 if (!HAVE_REFERENCE) {
   console.warn(`\n!!! ${REFERENCE_DIR}/models is absent: the reference-model tests of adapter-onnx are SKIPPED !!!\n`);

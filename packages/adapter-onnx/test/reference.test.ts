@@ -50,8 +50,26 @@ describe.skipIf(!HAVE_REFERENCE)('reference models (onnxruntime-node, cpu)', () 
     expect(s.totals.macs).toBe(487_600);
     const conv1 = s.layers.find((l) => l.name === '/conv1/Conv')!;
     expect(conv1.macs).toBe(149_760); // 10·24·24·25 + 5,760 bias
-    expect(conv1.parentId).toBe(s.layers.find((l) => l.type === 'scope' && l.name === 'conv1')!.id);
-    expect(conv1.depth).toBe(1);
+    // the scope `conv1` holds only this node: it is folded into the node's row
+    expect(s.layers.some((l) => l.type === 'scope' && l.name === 'conv1')).toBe(false);
+    expect(conv1.parentId).toBeUndefined();
+    expect(conv1.depth).toBe(0);
+    // weights are parameters, not inputs: the input column shows the activation only
+    expect(conv1.inputShapes).toEqual([[1, 1, 28, 28]]);
+    await model.dispose();
+  });
+
+  test('mobilenet_v2: scopes with several nodes stay, single-node scopes fold into their node', async () => {
+    const model = await onnxAdapter(modelBytes('mobilenet_v2'), { ort: ortNode, run: false });
+    const layers = await model.listLayers();
+    const scopes = layers.filter((l) => l.type === 'scope');
+    expect(scopes.length).toBeGreaterThan(10);
+    for (const scope of scopes) {
+      const only = layers.filter((l) => l.parentId === scope.id);
+      expect(only.length === 1 && only[0]!.type !== 'scope', `scope ${scope.id} holds one node`).toBe(false);
+    }
+    const constants = reference('mobilenet_v2').nodes.filter((n) => n.op_type === 'Constant').length;
+    expect(layers.filter((l) => l.type !== 'scope')).toHaveLength(reference('mobilenet_v2').node_count - constants);
     await model.dispose();
   });
 

@@ -16,28 +16,6 @@ export interface LoadedModel {
   /** `onnxruntime-node 1.30.0`, `tfjs 4.22.0 (cpu backend)`, or `static` — shown in the header. */
   engine: string;
   dispose(): Promise<void>;
-  /** A warning to add when the pass ended on the CPU although a GPU was asked for. */
-  fallbackNote?: (device: string) => string | undefined;
-}
-
-/**
- * For onnxruntime-node with --device auto / gpu: the GPU providers its binary really ships
- * (`bundled`), then the CPU. Providers that need a separate download (cuda, tensorrt) are tried only
- * when named (--device cuda): probing them prints native errors on stderr.
- */
-function gpuProviderPlan(ort: OrtLike, device: string): { order: string[]; note: (ran: string) => string | undefined } | undefined {
-  const list = (ort as { listSupportedBackends?: () => readonly { name: string; bundled: boolean }[] }).listSupportedBackends;
-  if (typeof list !== 'function' || (device !== 'auto' && device !== 'gpu')) return undefined;
-  const gpus = list()
-    .filter((b) => b.bundled && b.name !== 'cpu')
-    .map((b) => b.name);
-  return {
-    order: [...gpus, 'cpu'],
-    note: (ran) =>
-      ran === 'cpu'
-        ? `device "${device}": ${gpus.length === 0 ? 'this onnxruntime-node ships no GPU execution provider' : `no GPU execution provider (${gpus.join(', ')}) could run the model here`}; the mock pass ran on cpu`
-        : undefined,
-  };
 }
 
 /** Checks the path and tells what it holds: ONNX protobuf, TF.js model.json, or a summary JSON. */
@@ -147,14 +125,8 @@ async function loadOnnx(path: string, options: CliOptions, progress: Progress): 
   progress.update('Loading the ONNX runtime');
   const { ort, engine } = await selectOrt(options.runtime);
   progress.update(`Decoding ${basename(path)}`);
-  const providers = gpuProviderPlan(ort, options.device);
-  const model = onnxAdapterFromLoaded(await reading, { ort: ort as never, ...(providers ? { executionProviders: providers.order } : {}) });
-  return {
-    model,
-    engine,
-    ...(providers ? { fallbackNote: providers.note } : {}),
-    dispose: async () => model.dispose?.(),
-  };
+  const model = onnxAdapterFromLoaded(await reading, { ort: ort as never });
+  return { model, engine, dispose: async () => model.dispose?.() };
 }
 
 // ---------------------------------------------------------------------------------------------

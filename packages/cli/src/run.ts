@@ -35,8 +35,6 @@ async function summarizeFile(path: string, options: CliOptions, progress: Progre
       memoryConvention: options.memoryConvention,
       ...(options.maxInputBytes === undefined ? {} : { maxInputBytes: options.maxInputBytes }),
     });
-    const note = loaded.fallbackNote?.(summary.device);
-    if (note) summary.warnings.push(note);
     return { summary, engine: loaded.engine };
   } catch (error) {
     throw withFile(error, path);

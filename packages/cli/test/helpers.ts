@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../src/index.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
-export const referenceDir = '/work/shared/reference';
+/** `../shared/reference` beside the repository (MODELSUMMARY_SHARED overrides `../shared`). */
+export const referenceDir = process.env.MODELSUMMARY_SHARED
+  ? `${process.env.MODELSUMMARY_SHARED}/reference`
+  : fileURLToPath(new URL('../../../../shared/reference', import.meta.url));
 export const referenceModels = existsSync(`${referenceDir}/models`)
   ? readdirSync(`${referenceDir}/models`).filter((f) => f.endsWith('.onnx')).sort()
   : [];
