@@ -3,9 +3,9 @@
  * (Dawn), and loading tfjs models from files without tfjs-node.
  */
 import { mkdtempSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { summaryError } from '@modelsummary/core';
 import type { TfModule } from './types.js';
 
@@ -178,51 +178,85 @@ export interface ModelArtifactsLike {
 }
 
 interface WeightsGroup {
-  paths: string[];
-  weights: unknown[];
+  paths?: unknown;
+  weights?: unknown;
+}
+
+/** Whether a model.json holds a layers model or a graph model (from its `format` and topology). */
+export function tfjsModelKind(artifacts: { format?: string; modelTopology?: unknown }): 'layers' | 'graph' {
+  const topology = (artifacts.modelTopology ?? {}) as Record<string, unknown>;
+  if (artifacts.format === 'graph-model' || Array.isArray(topology.node)) return 'graph';
+  if (artifacts.format === 'layers-model' || 'class_name' in topology || 'model_config' in topology) return 'layers';
+  return 'graph';
 }
 
 /**
- * Reads `model.json` and its weight shards into `ModelArtifacts` (shards must stay inside the
- * model's folder). Errors are typed (`INVALID_MODEL`, `UNSAFE_PATH`) and name the file.
+ * Reads `model.json` and its weight shards into `ModelArtifacts`. Each shard must be a relative path
+ * that resolves (links followed) inside the model's folder, and the shards must hold exactly the
+ * bytes the manifest describes. Errors are typed (`INVALID_MODEL`, `UNSAFE_PATH`) and name the file.
  */
 export async function readModelArtifacts(modelJsonPath: string): Promise<ModelArtifactsLike> {
+  const invalid = (message: string, cause?: unknown) =>
+    summaryError('INVALID_MODEL', `${modelJsonPath}: ${message}`, { ...(cause === undefined ? {} : { cause }), details: { file: modelJsonPath } });
+  const unsafe = (shard: string, why: string) =>
+    summaryError('UNSAFE_PATH', `${modelJsonPath}: weight shard "${shard}" ${why}; refused`, { details: { file: modelJsonPath, path: shard } });
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as Record<string, unknown>;
   } catch (cause) {
-    throw summaryError('INVALID_MODEL', `${modelJsonPath}: not a readable tfjs model.json (${cause instanceof Error ? cause.message : String(cause)})`, {
-      cause,
-      details: { file: modelJsonPath },
-    });
+    throw invalid(`not a readable tfjs model.json (${cause instanceof Error ? cause.message : String(cause)})`, cause);
   }
-  if (typeof json !== 'object' || json === null || json.modelTopology === undefined) {
-    throw summaryError('INVALID_MODEL', `${modelJsonPath}: no "modelTopology" (not a tfjs model.json)`, { details: { file: modelJsonPath } });
+  if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
+    throw invalid('"modelTopology" is missing or not an object (not a tfjs model.json)');
   }
-  const folder = resolve(dirname(modelJsonPath));
-  const groups = (Array.isArray(json.weightsManifest) ? json.weightsManifest : []) as WeightsGroup[];
+  const manifest = json.weightsManifest;
+  if (manifest !== undefined && !Array.isArray(manifest)) throw invalid('"weightsManifest" is not an array');
+  const folder = await realpath(dirname(resolve(modelJsonPath)));
   const weightSpecs: unknown[] = [];
-  const buffers: Uint8Array[] = [];
-  for (const group of groups) {
-    weightSpecs.push(...(group.weights ?? []));
-    for (const p of group.paths ?? []) {
-      const file = resolve(folder, p);
-      const rel = relative(folder, file);
-      if (rel.startsWith('..') || isAbsolute(rel)) {
-        throw summaryError('UNSAFE_PATH', `${modelJsonPath}: weight shard "${p}" is outside the model's folder`, { details: { file: modelJsonPath, path: p } });
-      }
+  const shards: Uint8Array[] = [];
+  for (const [g, group] of ((manifest ?? []) as WeightsGroup[]).entries()) {
+    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw invalid(`weightsManifest[${g}] needs "paths" and "weights" arrays`);
+    weightSpecs.push(...(group.weights as unknown[]));
+    for (const shard of group.paths as unknown[]) {
+      if (typeof shard !== 'string' || shard === '') throw invalid(`weightsManifest[${g}] has a shard path that is not a string`);
+      const decoded = decodeURIComponent(shard);
+      if (isAbsolute(decoded) || /^[a-z]+:\/\//i.test(decoded)) throw unsafe(shard, 'is not a relative path');
+      const target = resolve(folder, decoded);
+      let real: string;
       try {
-        buffers.push(new Uint8Array(await readFile(file)));
+        real = await realpath(target);
       } catch (cause) {
-        throw summaryError('INVALID_MODEL', `${modelJsonPath}: weight shard "${p}" could not be read`, { cause, details: { file } });
+        throw invalid(`weight shard "${shard}" is missing (expected at ${target})`, cause);
       }
+      const rel = relative(folder, real);
+      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw unsafe(shard, "resolves outside the model's folder");
+      shards.push(new Uint8Array(await readFile(real)));
     }
   }
-  return {
-    ...(json as ModelArtifactsLike),
-    weightSpecs,
-    weightData: concat(buffers),
-  };
+  const expected = expectedWeightBytes(weightSpecs);
+  const got = shards.reduce((n, part) => n + part.byteLength, 0);
+  if (expected !== undefined && expected !== got) {
+    throw invalid(`the weight shards hold ${got} bytes, the manifest describes ${expected} bytes (a truncated or wrong shard?)`);
+  }
+  const { weightsManifest: _manifest, ...rest } = json;
+  return { ...(rest as unknown as ModelArtifactsLike), weightSpecs, weightData: concat(shards) };
+}
+
+/** Bytes per element of the dtypes a weights manifest may name (after dequantization: the stored dtype). */
+const MANIFEST_DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, float16: 2, uint8: 1, int8: 1, uint16: 2, int16: 2 };
+
+/** Bytes the manifest's weight specs take; undefined when a spec is not understood (tfjs then checks). */
+function expectedWeightBytes(specs: readonly unknown[]): number | undefined {
+  let total = 0;
+  for (const s of specs) {
+    const spec = s as { shape?: unknown; dtype?: unknown; quantization?: { dtype?: string } };
+    if (!Array.isArray(spec.shape) || typeof spec.dtype !== 'string') return undefined;
+    const elements = (spec.shape as unknown[]).reduce<number>((a, b) => a * (typeof b === 'number' ? b : Number.NaN), 1);
+    const bytes = MANIFEST_DTYPE_BYTES[spec.quantization?.dtype ?? spec.dtype];
+    if (bytes === undefined || !Number.isFinite(elements)) return undefined;
+    total += elements * bytes;
+  }
+  return total;
 }
 
 /** Concatenates shards into one ArrayBuffer. */

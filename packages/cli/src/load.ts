@@ -2,8 +2,8 @@
  * Reads a model file, tells its format from the content, and makes it summarizable. The ML
  * runtimes (onnxruntime, tfjs) are imported here, lazily, only when a model needs them.
  */
-import { open, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { HookableModel, SummaryJSON } from '@modelsummary/core';
 import { CliError, EXIT, usageError } from './io.js';
 import type { CliOptions, OrtChoice } from './options.js';
@@ -140,81 +140,6 @@ interface TfLike {
   io: { fromMemory?: unknown };
 }
 
-interface WeightsGroup {
-  paths?: unknown;
-  weights?: unknown;
-}
-
-/** A tfjs ModelArtifacts from model.json and its shards, each shard kept inside the model's folder. */
-async function readArtifacts(path: string): Promise<{ artifacts: Record<string, unknown>; kind: 'layers' | 'graph' }> {
-  const file = basename(path);
-  const json = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
-  const topology = json.modelTopology as Record<string, unknown> | null;
-  if (!topology || typeof topology !== 'object') throw new CliError(`${path}: "modelTopology" is not an object`);
-  const format = typeof json.format === 'string' ? json.format : '';
-  const kind: 'layers' | 'graph' =
-    format === 'graph-model' || Array.isArray(topology.node) ? 'graph' : format === 'layers-model' || 'class_name' in topology || 'model_config' in topology ? 'layers' : 'graph';
-  const manifest = json.weightsManifest;
-  if (manifest !== undefined && !Array.isArray(manifest)) throw new CliError(`${path}: "weightsManifest" is not an array`);
-  const folder = await realpath(dirname(path));
-  const weightSpecs: unknown[] = [];
-  const shards: Uint8Array[] = [];
-  for (const [g, group] of ((manifest ?? []) as WeightsGroup[]).entries()) {
-    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw new CliError(`${path}: weightsManifest[${g}] needs "paths" and "weights" arrays`);
-    }
-    weightSpecs.push(...group.weights);
-    for (const shard of group.paths) {
-      if (typeof shard !== 'string' || shard === '') throw new CliError(`${path}: weightsManifest[${g}] has a shard path that is not a string`);
-      const decoded = decodeURIComponent(shard);
-      if (isAbsolute(decoded) || /^[a-z]+:\/\//i.test(decoded)) throw new CliError(`${path}: weight shard "${shard}" is not a relative path; refused`);
-      const target = resolve(folder, decoded);
-      let real: string;
-      try {
-        real = await realpath(target);
-      } catch {
-        throw new CliError(`${path}: weight shard "${shard}" is missing (expected at ${target})`);
-      }
-      const rel = relative(folder, real);
-      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-        throw new CliError(`${path}: weight shard "${shard}" resolves outside the model's folder; refused`);
-      }
-      shards.push(new Uint8Array(await readFile(real)));
-    }
-  }
-  const expected = expectedWeightBytes(weightSpecs);
-  const got = shards.reduce((n, s) => n + s.byteLength, 0);
-  if (expected !== undefined && expected !== got) {
-    throw new CliError(`${path}: the weight shards hold ${got} bytes, the manifest of ${file} describes ${expected} bytes (a truncated or wrong shard?)`);
-  }
-  const weightData = new Uint8Array(got);
-  let offset = 0;
-  for (const s of shards) {
-    weightData.set(s, offset);
-    offset += s.byteLength;
-  }
-  const artifacts: Record<string, unknown> = { ...json, modelTopology: topology, weightSpecs, weightData: weightData.buffer };
-  delete artifacts.weightsManifest;
-  return { artifacts, kind };
-}
-
-const SPEC_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, float16: 2, uint8: 1, int8: 1, uint16: 2, int16: 2 };
-
-/** Bytes the manifest's weight specs take; undefined when a spec is not understood (tfjs then checks). */
-function expectedWeightBytes(specs: readonly unknown[]): number | undefined {
-  let total = 0;
-  for (const s of specs) {
-    const spec = s as { shape?: unknown; dtype?: unknown; quantization?: { dtype?: string }; group?: unknown };
-    if (!Array.isArray(spec.shape) || typeof spec.dtype !== 'string') return undefined;
-    const elements = (spec.shape as unknown[]).reduce<number>((a, b) => a * (typeof b === 'number' ? b : Number.NaN), 1);
-    const dtype = spec.quantization?.dtype ?? spec.dtype;
-    const bytes = SPEC_BYTES[dtype];
-    if (bytes === undefined || !Number.isFinite(elements) || dtype === 'string') return undefined;
-    total += elements * bytes;
-  }
-  return total;
-}
-
 let tfPromise: Promise<{ tf: TfLike; layers: Record<string, unknown>; converter: Record<string, unknown> }> | undefined;
 
 /** tfjs-core + the CPU backend + layers + converter, once per process (quietly: tfjs greets Node users on stdout/stderr). */
@@ -247,7 +172,9 @@ function importTf() {
 async function loadTfjs(path: string, options: CliOptions, progress: Progress): Promise<LoadedModel> {
   if (options.static) throw usageError('--static applies to ONNX models only (a TF.js model is summarized by running it)');
   progress.update(`Reading ${basename(path)} and its weight shards`);
-  const { artifacts, kind } = await readArtifacts(path);
+  const { readModelArtifacts, tfjsModelKind } = await import('@modelsummary/adapter-tfjs/node');
+  const artifacts = await readModelArtifacts(path);
+  const kind = tfjsModelKind(artifacts);
   progress.update('Loading TensorFlow.js');
   let loaded: Awaited<ReturnType<typeof importTf>>;
   let adapterModule: typeof import('@modelsummary/adapter-tfjs');
