@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's test command: builds every package, runs the vitest suites (which also spawn Bun and
+// The README's test command: builds every package, type-checks them (one test), runs the vitest suites (which also spawn Bun and
 // Deno against the built packages), and ends with one line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,12 @@ if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) {
   console.error('build failed');
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+
+if (run('npx', ['turbo', 'run', 'typecheck', '--output-logs=errors-only']) === 0) passed += 1;
+else {
+  console.error('typecheck failed');
+  failed += 1;
 }
 
 mkdirSync('artifacts', { recursive: true });
