@@ -46,6 +46,7 @@ describe('docs pages match the code', () => {
       '@modelsummary/adapter-onnx': () => import('@modelsummary/adapter-onnx'),
       '@modelsummary/adapter-onnx/node': () => import('@modelsummary/adapter-onnx/node'),
       '@modelsummary/adapter-tfjs': () => import('@modelsummary/adapter-tfjs'),
+      '@modelsummary/adapter-tfjs/node': () => import('@modelsummary/adapter-tfjs/node'),
       '@modelsummary/cli': () => import('@modelsummary/cli'),
     };
     const missing: string[] = [];
