@@ -170,7 +170,7 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
         const missing = graph.externalFiles.filter((f) => !given.has(f.replace(/\\/g, '/')));
         if (missing.length > 0) {
           throw summaryError(
-            'INVALID_INPUT',
+            'INVALID_OPTION',
             `${label}: the model keeps weights in external file(s) ${missing.map((m) => `"${m}"`).join(', ')}; load it with onnxAdapterFromFile() or pass options.externalData to run it (static mode works without them)`,
             { details: { file: label, missing } },
           );

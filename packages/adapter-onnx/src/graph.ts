@@ -60,8 +60,6 @@ export interface ParsedGraph {
   externalFiles: string[];
   /** Outputs of Constant nodes (weights for the MACs convention). */
   constantOutputs: Set<string>;
-  totalParams: number;
-  totalParamBytes: number;
 }
 
 const CONTROL_FLOW = new Set(['If', 'Loop', 'Scan']);
@@ -215,8 +213,6 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
   const unusedInitializers = new Set([...initializers.values()].filter((i) => !i.fromConstant).map((i) => i.name));
   const layers: LayerRecord[] = [];
   const scopeIds = new Map<string, string>(); // scope path → row id
-  let totalParams = 0;
-  let totalParamBytes = 0;
   const constantOutputs = new Set(nodes.filter((n) => n.isConstant).flatMap((n) => n.outputs));
   const staticCtx: MacsContext = {
     initializers,
@@ -264,8 +260,6 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
         users.add(node.id);
       }
     }
-    totalParams += params;
-    totalParamBytes += paramBytes;
 
     const row: LayerRecord = { id: node.id, name: node.name, type: node.opType, params, paramBytes };
     if (parentId !== undefined) row.parentId = parentId;
@@ -310,8 +304,6 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
     warnings,
     externalFiles: [...externalFiles],
     constantOutputs,
-    totalParams,
-    totalParamBytes,
   };
 }
 

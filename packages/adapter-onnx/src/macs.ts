@@ -37,12 +37,13 @@ interface NodeLike {
 }
 
 /**
- * Ops that are 0 here besides core's ZERO_MAC_OPS. Softmax / LogSoftmax follow torchinfo (an
- * activation without parameters: 0), so the reference mnist_net total matches torchinfo's figure.
- * Binary ops between two activations (residual Add, Sum, Mean) combine data: 0, as torchinfo.
+ * Ops that are 0 here besides core's ZERO_MAC_OPS. Softmax / LogSoftmax are activations (0, as
+ * torchinfo and the tfjs adapter), so the reference mnist_net total matches torchinfo's figure.
  */
-const EXTRA_ZERO = new Set(['Softmax', 'LogSoftmax', 'Hardmax', 'Sum', 'Mean', 'Shrink', 'Bernoulli', 'RandomNormalLike', 'RandomUniformLike', 'EyeLike', 'SequenceConstruct', 'Compress', 'ReverseSequence', 'CenterCropPad', 'Col2Im', 'GridSample', 'RoiAlign', 'NonMaxSuppression', 'Det']);
+const EXTRA_ZERO = new Set(['Softmax', 'LogSoftmax', 'Hardmax', 'Shrink', 'Bernoulli', 'RandomNormalLike', 'RandomUniformLike', 'EyeLike', 'SequenceConstruct', 'Compress', 'ReverseSequence', 'CenterCropPad', 'Col2Im', 'GridSample', 'RoiAlign', 'NonMaxSuppression', 'Det']);
 const BINARY = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'PRelu', 'Mod', 'BitShift']);
+/** Element-wise ops over any number of inputs: (inputs − 1) MACs per output element. */
+const VARIADIC = new Set(['Sum', 'Mean']);
 
 function concrete(ctx: MacsContext, name: string | undefined): number[] | undefined {
   if (!name) return undefined;
@@ -185,11 +186,11 @@ function compute(node: NodeLike, ctx: MacsContext): number | undefined {
         return out0 ? layerNormMacs({ outputShape: out0, axis: intAttr(node, 'axis', -1) }) : undefined;
     }
   }
-  if (BINARY.has(op) && domain === '') {
-    // 1 MAC per output element when an operand is a weight (scale, shift); 0 between activations.
-    const weightOperand = node.inputs.some((i) => i !== '' && (ctx.initializers.has(i) || ctx.isWeight?.(i) === true));
-    if (!weightOperand) return 0;
-    return out0 ? elementwiseMacs(out0) : undefined;
+  if ((BINARY.has(op) || VARIADIC.has(op)) && domain === '') {
+    // The DESIGN convention, shared with the tfjs adapter: element-wise = 1 MAC per output element
+    // for each input after the first (a residual Add of two activations counts too).
+    const operands = node.inputs.filter((i) => i !== '').length;
+    return out0 ? elementwiseMacs(out0) * Math.max(1, operands - 1) : undefined;
   }
   return undefined;
 }

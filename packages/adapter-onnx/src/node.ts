@@ -4,7 +4,7 @@
  */
 import { open, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { summaryError } from '@modelsummary/core';
+import { ModelSummaryError, summaryError } from '@modelsummary/core';
 import { onnxAdapterFromGraph, type ExternalDataFile, type OnnxAdapterOptions, type OnnxHookableModel } from './adapter.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel, markSpareRoom } from './proto.js';
@@ -37,10 +37,10 @@ export async function loadOnnxFile(path: string, options: { readExternalData?: b
     if (!info.isFile()) throw summaryError('INVALID_MODEL', `${fileName}: not a file (${absolute})`, { details: { file: absolute } });
     bytes = await readWhole(absolute, info.size);
   } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') {
-      throw summaryError('INVALID_MODEL', `${fileName}: no such file (${absolute})`, { cause: error, details: { file: absolute } });
-    }
-    throw error;
+    if (ModelSummaryError.isInstance(error)) throw error;
+    const code = (error as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`;
+    throw summaryError('INVALID_MODEL', `${fileName}: ${why} (${absolute})`, { cause: error, details: { file: absolute } });
   }
   const graph = parseGraph(decodeModel(bytes, fileName), fileName); // also refuses `..` / absolute locations
   const externalData: ExternalDataFile[] = [];
@@ -49,7 +49,7 @@ export async function loadOnnxFile(path: string, options: { readExternalData?: b
     const read = options.readExternalData !== false;
     for (const location of graph.externalFiles) {
       const target = await insideFolder(folder, location, fileName, !read);
-      if (read && target !== undefined) externalData.push({ path: location, data: await readFile(target) });
+      if (read && target !== undefined) externalData.push({ path: location, data: await readExternal(target, location, fileName) });
     }
   }
   return { bytes, path: absolute, fileName, externalData, graph };
@@ -92,6 +92,18 @@ export function onnxAdapterFromLoaded(file: LoadedOnnxFile, options: OnnxAdapter
     ...options,
     externalData: [...file.externalData, ...(options.externalData ?? [])],
   });
+}
+
+async function readExternal(target: string, location: string, fileName: string): Promise<Uint8Array> {
+  try {
+    return await readFile(target);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw summaryError('INVALID_MODEL', `${fileName}: external data "${location}" cannot be read (${code ?? (error as Error).message})`, {
+      cause: error,
+      details: { file: fileName, location },
+    });
+  }
 }
 
 async function insideFolder(folder: string, location: string, fileName: string, allowMissing = false): Promise<string | undefined> {

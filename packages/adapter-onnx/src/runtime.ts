@@ -59,7 +59,6 @@ export function gpuProviders(ort: OrtModule): string[] {
   return nav?.gpu ? ['webgpu'] : [];
 }
 
-const GPU_EPS = new Set(['webgpu', 'cuda', 'tensorrt', 'dml', 'webgl', 'webnn', 'coreml', 'rocm', 'migraphx', 'openvino', 'qnn']);
 
 export interface CreateSessionOptions {
   device: DeviceRequest;
@@ -161,10 +160,6 @@ function oneLine(error: unknown): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
-/** Whether an execution provider name is a GPU one. */
-export function isGpuProvider(ep: string): boolean {
-  return GPU_EPS.has(ep);
-}
 
 /**
  * Deterministic mock feeds: floats pseudo-random in [-1, 1), integers 0 (indices stay in range;

@@ -58,6 +58,28 @@ const staticModel = (weight: Record<string, unknown> = tensor('W', [8, 16])) =>
   });
 
 describe('synthetic graphs', () => {
+  test('element-wise MACs: a residual Add counts its output elements, Sum of 3 twice, activations and Max 0', async () => {
+    const model = await onnxAdapter(
+      buildModel({
+        inputs: [vi('x', FLOAT, [2, 8])],
+        outputs: [vi('y', FLOAT, [2, 8])],
+        nodes: [
+          { name: '/act/Relu', opType: 'Relu', input: ['x'], output: ['r'] },
+          { name: '/res/Add', opType: 'Add', input: ['x', 'r'], output: ['a'] },
+          { name: '/sum/Sum', opType: 'Sum', input: ['x', 'r', 'a'], output: ['s'] },
+          { name: '/max/Max', opType: 'Max', input: ['s', 'a'], output: ['m'] },
+          { name: '/out/Softmax', opType: 'Softmax', input: ['m'], output: ['y'] },
+        ],
+      }),
+      { ort: ortNode },
+    );
+    const s = await summarize(model, { device: 'cpu' });
+    await model.dispose();
+    const macs = Object.fromEntries(s.layers.map((l) => [l.type, l.macs]));
+    expect(macs).toEqual({ Relu: 0, Add: 16, Sum: 32, Max: 0, Softmax: 0 });
+    expect(s.totals.macs).toBe(48);
+  });
+
   test('LSTM: every non-empty output is reported (Y, Y_c), MACs from core', async () => {
     const model = await onnxAdapter(lstmModel(), { ort: ortNode, fileName: 'lstm.onnx' });
     // the batch is axis 1 here (seq-first LSTM): core fills only axis 0 from batchSize, so name it
@@ -125,7 +147,7 @@ describe('synthetic graphs', () => {
     // bytes only, run: the data is missing -> a clear error, no session left
     const counter = countingOrt(ortNode);
     const bare = await onnxAdapter(bytes, { ort: counter.ort, fileName: 'model.onnx' });
-    await expect(summarize(bare, { device: 'cpu' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('weights/w.bin') });
+    await expect(summarize(bare, { device: 'cpu' })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('weights/w.bin') });
     expect(counter.live()).toBe(0);
     // from the file: runs on node and on web
     for (const ort of [ortNode, await ortWeb()]) {

@@ -1,6 +1,6 @@
 /** `modelsummary diff A B`: per-layer and total differences between two summaries (schema v1). */
 import type { LayerJSON, SummaryJSON } from '@modelsummary/core';
-import { formatBytes, formatCount, type UnitSystem } from '@modelsummary/core';
+import { formatBytes, formatCount, formatShapes, type Shape, type UnitSystem } from '@modelsummary/core';
 
 export interface Delta {
   a: number | null;
@@ -30,7 +30,7 @@ export interface SummaryDiff {
 }
 
 const key = (l: LayerJSON) => `${l.id}#${l.callIndex}`;
-const shapes = (s: readonly (readonly unknown[])[]) => s.map((x) => `[${x.map(String).join(', ')}]`).join(', ');
+const shapes = (s: readonly (readonly unknown[])[]) => formatShapes(s as readonly Shape[]);
 
 function delta(a: number | null | undefined, b: number | null | undefined): Delta {
   const av = a ?? null;

@@ -145,7 +145,8 @@ let tfPromise: Promise<{ tf: TfLike; layers: Record<string, unknown>; converter:
 /** tfjs-core + the CPU backend + layers + converter, once per process (quietly: tfjs greets Node users on stdout/stderr). */
 function importTf() {
   tfPromise ??= (async () => {
-    // The CPU backend greets Node users on its first tensor (console.warn): drop just that message.
+    // The CPU backend greets Node users on its first tensor (console.warn), later than this import:
+    // for the rest of the CLI process, drop just that message (the CLI owns its console).
     const original = console.warn;
     console.warn = (...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].includes('running TensorFlow.js in Node.js')) return;

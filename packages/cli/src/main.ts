@@ -88,9 +88,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
-/** Codes of core errors that come from what the user typed (exit 2). */
-const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_SHAPE', 'UNKNOWN_DTYPE', 'UNRESOLVED_DIM']);
+/** Codes of core errors that come from what the user typed: an option, an input override, a dim (exit 2). */
+const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_INPUT', 'INVALID_SHAPE', 'UNKNOWN_DTYPE', 'UNRESOLVED_DIM']);
 
+/** `ModelSummaryError.isInstance` without importing core (kept lazy for `--version` / `--help`). */
 function isSummaryError(error: unknown): error is Error & { code: string; details?: Record<string, unknown> } {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[Symbol.for('modelsummary.error')] === true;
 }
@@ -103,8 +104,7 @@ export function report(error: unknown, io: CliIO, flags: { debug: boolean; color
     code = error.exitCode;
     message = error.message;
   } else if (isSummaryError(error)) {
-    const userInput = error.code === 'INVALID_INPUT' && /input|override/i.test(error.message) && !/external/i.test(error.message);
-    code = USAGE_CODES.has(error.code) || userInput ? EXIT.USAGE : EXIT.ERROR;
+    code = USAGE_CODES.has(error.code) ? EXIT.USAGE : EXIT.ERROR;
     message = error.message;
   } else {
     message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);

@@ -79,10 +79,16 @@ async function runHooked(
   } catch (error) {
     failure = error;
   } finally {
-    try {
-      if (mock) await model.disposeInputs(mock.tensors);
-    } finally {
-      await removeHooks();
+    // Both cleanups run whatever happens; a cleanup error never hides the pass's own error.
+    for (const cleanup of [() => (mock ? model.disposeInputs(mock.tensors) : undefined), removeHooks]) {
+      try {
+        await cleanup();
+      } catch (error) {
+        if (failure === undefined) {
+          failure = error;
+          failedInRun = false;
+        }
+      }
     }
   }
   if (failure !== undefined) {

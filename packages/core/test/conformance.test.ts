@@ -47,13 +47,22 @@ describe('the conformance suite catches broken adapters', () => {
     expect(await failures(broken)).toEqual(['removes its hooks after a successful pass and gives the same result twice']);
   });
 
+  it('an adapter whose hooks stay installed in the runtime (activeHooks capability)', async () => {
+    let installed = 0;
+    const broken = () => {
+      const model = createMockModel(smallCnn);
+      return { ...model, registerHooks: (onEvent: (e: LayerEvent) => void) => ((installed += 1), model.registerHooks(onEvent)) };
+    };
+    expect(await failures(broken, { activeHooks: () => installed })).toEqual(['disposes every mock input it created, and frees tensors']);
+  });
+
   it('an adapter that leaks mock tensors', async () => {
     let leaked = 0;
     const broken = () => {
       const model = createMockModel(smallCnn);
       return { ...model, createMockInputs: (...a: Parameters<typeof model.createMockInputs>) => ((leaked += 1), model.createMockInputs(...a)) };
     };
-    expect(await failures(broken, { liveTensors: () => leaked })).toEqual(['frees mock inputs and tensors']);
+    expect(await failures(broken, { liveTensors: () => leaked })).toEqual(['disposes every mock input it created, and frees tensors']);
   });
 
   it('an adapter that reports wrong output bytes and lists a child before its parent', async () => {

@@ -205,3 +205,26 @@ describe('property: totals equal column sums on random models', () => {
     );
   });
 });
+
+describe('cleanup errors', () => {
+  it('a throwing disposeInputs still removes the hooks; the pass error wins over cleanup errors', async () => {
+    const model = createMockModel({ ...smallCnn, throwAt: 'relu' });
+    let disposeCalls = 0;
+    const broken = Object.create(model, {
+      disposeInputs: {
+        value: () => {
+          disposeCalls += 1;
+          throw new Error('dispose failed');
+        },
+      },
+    });
+    const error = await summarize(broken).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForwardPassError);
+    expect(disposeCalls).toBe(1);
+    expect(model.activeHooks()).toBe(0);
+    model.setThrowAt(undefined);
+    const cleanupOnly = await summarize(broken).catch((e: unknown) => e);
+    expect((cleanupOnly as Error).message).toBe('dispose failed');
+    expect(model.activeHooks()).toBe(0);
+  });
+});

@@ -17,6 +17,8 @@ export interface AdapterConformanceOptions {
   createFailing?: () => Promise<HookableModel> | HookableModel;
   /** Counts live tensors of the runtime (tfjs: `tf.memory().numTensors`); compared before and after. */
   liveTensors?: () => number | Promise<number>;
+  /** Counts hooks installed in the runtime (tfjs: layers with an own `call`); compared before and after. */
+  activeHooks?: () => number | Promise<number>;
   /** Options passed to every `summarize` call of the suite (device, batch, ...). */
   summarizeOptions?: SummarizeOptions;
   /** Known facts the suite checks when given. */
@@ -143,13 +145,41 @@ export function conformanceChecks(options: AdapterConformanceOptions): Conforman
       },
     },
     {
-      name: 'frees mock inputs and tensors',
+      name: 'disposes every mock input it created, and frees tensors',
       run: async () => {
-        if (!options.liveTensors) return;
-        const before = await options.liveTensors();
-        await summarizeOnce();
-        const after = await options.liveTensors();
-        assert(after === before, `live tensors ${before} before, ${after} after`);
+        const before = options.liveTensors ? await options.liveTensors() : 0;
+        const hooksBefore = options.activeHooks ? await options.activeHooks() : 0;
+        const model = await options.create();
+        const created = new Set<unknown>();
+        const probe: HookableModel = Object.create(model, {
+          createMockInputs: {
+            value: async (...args: Parameters<HookableModel['createMockInputs']>) => {
+              const mock = await model.createMockInputs(...args);
+              mock.tensors.forEach((t) => created.add(t));
+              return mock;
+            },
+          },
+          disposeInputs: {
+            value: async (tensors: unknown[]) => {
+              tensors.forEach((t) => created.delete(t));
+              return model.disposeInputs(tensors);
+            },
+          },
+        });
+        try {
+          await summarize(probe, options.summarizeOptions);
+        } finally {
+          await model.dispose?.();
+        }
+        assert(created.size === 0, `${created.size} mock input(s) were never passed to disposeInputs`);
+        if (options.liveTensors) {
+          const after = await options.liveTensors();
+          assert(after === before, `live tensors ${before} before, ${after} after`);
+        }
+        if (options.activeHooks) {
+          const after = await options.activeHooks();
+          assert(after === hooksBefore, `hooks installed: ${hooksBefore} before, ${after} after`);
+        }
       },
     },
   ];
@@ -159,6 +189,7 @@ export function conformanceChecks(options: AdapterConformanceOptions): Conforman
       name: 'a throwing pass gives a typed error, removes hooks and frees tensors',
       run: async () => {
         const before = options.liveTensors ? await options.liveTensors() : 0;
+        const hooksBefore = options.activeHooks ? await options.activeHooks() : 0;
         const model = await createFailing();
         try {
           const { error } = await summarizeAndProbeHooks(model, options.summarizeOptions, true);
@@ -170,6 +201,10 @@ export function conformanceChecks(options: AdapterConformanceOptions): Conforman
         if (options.liveTensors) {
           const after = await options.liveTensors();
           assert(after === before, `live tensors ${before} before, ${after} after the failing pass`);
+        }
+        if (options.activeHooks) {
+          const hooks = await options.activeHooks();
+          assert(hooks === hooksBefore, `hooks installed: ${hooksBefore} before, ${hooks} after the failing pass`);
         }
       },
     });
