@@ -1,4 +1,5 @@
 import {
+  formatShape,
   summaryError,
   type DeviceRequest,
   type HookableModel,
@@ -10,9 +11,9 @@ import {
   type ResolvedInput,
 } from '@modelsummary/core';
 import { registerChainedOps } from './chained-ops.js';
-import { resetProfiling, restoreBackend, selectBackend, type BackendSwitch } from './device.js';
+import { guardProfilerErrors, resetProfiling, restoreBackend, selectBackend, type BackendSwitch } from './device.js';
 import { graphEvents, graphInputSpecs, indexGraphModel, isGraphModel, requestedOutputs, type GraphIndex } from './graph.js';
-import { hookLayers, indexLayersModel, isLayersModel, layersInputSpecs, tensorEvent, type LayersIndex } from './layers.js';
+import { hookLayers, indexLayersModel, isLayersModel, layersInputSpecs, type LayersIndex } from './layers.js';
 import type { GraphModelLike, LayersModelLike, Tensor, TfModule } from './types.js';
 
 /** Options of {@link tfjsAdapter}. */
@@ -35,8 +36,10 @@ export type TfjsModel =
   | { readonly layers: readonly unknown[]; predict(...args: never[]): unknown; getClassName(): string }
   | { execute(...args: never[]): unknown; executeAsync(...args: never[]): unknown };
 
-const TFJS_DTYPES = new Set(['float32', 'int32', 'bool']);
-const FLOAT_DTYPES = new Set(['float32', 'float16', 'float64', 'bfloat16']);
+/** The dtypes tfjs tensors have. */
+const TFJS_DTYPES = ['float32', 'int32', 'bool', 'complex64', 'string'] as const;
+/** The dtypes the adapter makes mock inputs of. */
+const MOCK_DTYPES = new Set(['float32', 'int32', 'bool']);
 const MOCK_SEED = 42;
 
 async function loadTf(given: TfModule | undefined): Promise<TfModule> {
@@ -52,7 +55,7 @@ async function loadTf(given: TfModule | undefined): Promise<TfModule> {
 function sameShapeRules(declared: InputSpec, spec: ResolvedInput, index: number): void {
   const label = `input "${spec.name}"${declared.name && declared.name !== spec.name ? ` (model input "${declared.name}")` : ''}`;
   if (declared.shape.length !== spec.shape.length) {
-    throw summaryError('INVALID_INPUT', `${label} takes ${declared.shape.length} dims [${declared.shape.map((d) => d ?? '?').join(', ')}], got [${spec.shape.join(', ')}]`, {
+    throw summaryError('INVALID_INPUT', `${label} takes ${declared.shape.length} dims ${formatShape(declared.shape)}, got ${formatShape(spec.shape)}`, {
       details: { input: spec.name, index },
     });
   }
@@ -60,14 +63,21 @@ function sameShapeRules(declared: InputSpec, spec: ResolvedInput, index: number)
     if (typeof d === 'number' && d !== spec.shape[axis]) {
       throw summaryError(
         'INVALID_INPUT',
-        `${label} dim ${axis} is fixed at ${d} by the model, got ${spec.shape[axis]} (shape [${spec.shape.join(', ')}] vs [${declared.shape.map((x) => x ?? '?').join(', ')}])`,
+        `${label} dim ${axis} is fixed at ${d} by the model, got ${spec.shape[axis]} (shape ${formatShape(spec.shape)} vs ${formatShape(declared.shape)})`,
         { details: { input: spec.name, index, axis } },
       );
     }
   });
-  if (!TFJS_DTYPES.has(String(spec.dtype)) && !FLOAT_DTYPES.has(String(spec.dtype))) {
-    throw summaryError('INVALID_INPUT', `${label} has dtype "${spec.dtype}", which tfjs cannot make (float32, int32, bool)`, {
-      details: { input: spec.name, dtype: spec.dtype },
+  const dtype = String(spec.dtype);
+  if (!(TFJS_DTYPES as readonly string[]).includes(dtype)) {
+    // float16 / float64 / bfloat16 / int64 / ...: a float32 stand-in would not match the bytes the summary counts.
+    throw summaryError('INVALID_INPUT', `${label} has dtype "${dtype}", which tfjs has no tensors of (tfjs dtypes: ${TFJS_DTYPES.join(', ')})`, {
+      details: { input: spec.name, index, dtype, supported: [...TFJS_DTYPES] },
+    });
+  }
+  if (!MOCK_DTYPES.has(dtype)) {
+    throw summaryError('INVALID_INPUT', `${label} has dtype "${dtype}": mock inputs can be ${[...MOCK_DTYPES].join(', ')}`, {
+      details: { input: spec.name, index, dtype, supported: [...MOCK_DTYPES] },
     });
   }
 }
@@ -109,7 +119,7 @@ export function tfjsAdapter(model: TfjsModel, options: TfjsAdapterOptions = {}):
 
   const mockTensor = (t: TfModule, spec: ResolvedInput): Tensor => {
     const shape = [...spec.shape];
-    if (FLOAT_DTYPES.has(String(spec.dtype))) return t.randomUniform(shape, -1, 1, 'float32', MOCK_SEED);
+    if (spec.dtype === 'float32') return t.randomUniform(shape, -1, 1, 'float32', MOCK_SEED);
     if (spec.dtype === 'int32') {
       // Valid indices for every Embedding layer: [0, smallest inputDim).
       const high = layersModel ? (layers().embeddingInputDim ?? 1) : 1;
@@ -121,13 +131,6 @@ export function tfjsAdapter(model: TfjsModel, options: TfjsAdapterOptions = {}):
   const runLayers = (t: TfModule, tensors: Tensor[]) => {
     const m = layersModel as LayersModelLike;
     t.tidy(() => {
-      if (emit) {
-        const ids = layers().topInputLayerIds;
-        tensors.forEach((x, k) => {
-          const id = ids[k];
-          if (id !== undefined) emit?.(tensorEvent(id, 0, [], [x as Tensor & { id: number }], 0));
-        });
-      }
       const batchSize = tensors[0]?.shape[0] ?? 1;
       m.predict(tensors.length === 1 ? (tensors[0] as Tensor) : tensors, { batchSize: Math.max(1, batchSize), verbose: false });
     });
@@ -216,7 +219,7 @@ export function tfjsAdapter(model: TfjsModel, options: TfjsAdapterOptions = {}):
         t.dispose(tensors);
         backendSwitch = undefined;
         await restoreBackend(t, sw, weightTensors);
-        throw summaryError('INVALID_INPUT', `could not create the mock inputs on "${sw.backend}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        throw summaryError('DEVICE_UNAVAILABLE', `could not create the mock inputs on "${sw.backend}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       }
       return { tensors, device: sw.backend };
     },
@@ -229,6 +232,7 @@ export function tfjsAdapter(model: TfjsModel, options: TfjsAdapterOptions = {}):
         else await runGraph(t, tensors);
       };
       if (!measure) return pass();
+      const unguard = guardProfilerErrors(t);
       try {
         const info = await t.profile(async () => {
           await pass();
@@ -238,6 +242,8 @@ export function tfjsAdapter(model: TfjsModel, options: TfjsAdapterOptions = {}):
       } catch (error) {
         resetProfiling(t);
         throw error;
+      } finally {
+        unguard();
       }
     },
 

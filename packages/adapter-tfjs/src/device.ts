@@ -100,3 +100,44 @@ export function resetProfiling(tf: TfModule): void {
     if (state.activeProfile) state.activeProfile.kernels = [];
   }
 }
+
+interface BackendTimerLike {
+  timerAvailable(): boolean;
+  time(f: () => void): Promise<unknown>;
+}
+
+/**
+ * Under `tf.profile`, tfjs runs each kernel through the backend's async `time(f)`: a kernel that
+ * throws becomes a rejected promise nobody awaits (an unhandled rejection, which ends a Node
+ * process) and the pass fails later with an unrelated `reading 'map'` TypeError. This wraps the
+ * profiler's timer for the pass so the kernel's own error is thrown where it happened and the
+ * timer's promise is handled. Returns the function that puts the backend's timer back.
+ */
+export function guardProfilerErrors(tf: TfModule): () => void {
+  const profiler = (tf.engine() as unknown as { profiler?: { backendTimer?: BackendTimerLike } }).profiler;
+  const timer = profiler?.backendTimer;
+  if (!profiler || !timer || typeof timer.time !== 'function') return () => {};
+  const guarded: BackendTimerLike = {
+    timerAvailable: () => timer.timerAvailable(),
+    time: (f) => {
+      let failed = false;
+      let error: unknown;
+      const pending = timer.time(() => {
+        try {
+          f();
+        } catch (e) {
+          failed = true;
+          error = e;
+          throw e;
+        }
+      });
+      pending.catch(() => {});
+      if (failed) throw error;
+      return pending;
+    },
+  };
+  profiler.backendTimer = guarded;
+  return () => {
+    if (profiler.backendTimer === guarded) profiler.backendTimer = timer;
+  };
+}

@@ -1,23 +1,23 @@
 /** MACs of one converted-graph node from its op, attributes and observed shapes (core's formulas). */
-import { ZERO_MAC_OPS, batchNormMacs, convMacs, convTransposeMacs, elementwiseMacs, matmulMacs, softmaxMacs } from '@modelsummary/core';
+import { ZERO_MAC_OPS, batchNormMacs, convMacs, convTransposeMacs, elementwiseMacs, matmulMacs } from '@modelsummary/core';
 import type { GraphNodeLike } from './types.js';
 
 type Shape = readonly number[];
 
-/** TensorFlow op names that cost 0 MACs by core's convention (activations, pooling, data movement). */
+/**
+ * TensorFlow op names that cost 0 MACs by core's convention (activations, pooling, reductions, data
+ * movement) and that core's {@link ZERO_MAC_OPS} does not already list (shared names come from core).
+ */
 const TF_ZERO = new Set([
-  'Relu', 'Relu6', 'Elu', 'Selu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Softplus', 'Softsign', 'Exp', 'Log', 'Sqrt',
-  'Rsqrt', 'Reciprocal', 'Abs', 'Neg', 'Sign', 'Floor', 'Ceil', 'Round', 'Square', 'Erf', 'LogSoftmax',
-  'MaxPool', 'AvgPool', 'MaxPool3D', 'AvgPool3D', 'Mean', 'Sum', 'Max', 'Min', 'Prod', 'All', 'Any',
-  'ArgMax', 'ArgMin', 'TopKV2', 'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual',
-  'LogicalAnd', 'LogicalOr', 'LogicalNot', 'Select', 'SelectV2', 'Where',
-  'Identity', 'IdentityN', 'StopGradient', 'NoOp', 'Reshape', 'Squeeze', 'ExpandDims', 'Transpose',
-  'ConcatV2', 'Concat', 'Pack', 'Unpack', 'Split', 'SplitV', 'Slice', 'StridedSlice', 'Tile', 'Pad',
-  'PadV2', 'MirrorPad', 'Shape', 'ShapeN', 'Size', 'Rank', 'Cast', 'Fill', 'ZerosLike', 'OnesLike',
-  'GatherV2', 'Gather', 'GatherNd', 'ScatterNd', 'Range', 'OneHot', 'ResizeBilinear', 'ResizeNearestNeighbor',
-  'DepthToSpace', 'SpaceToDepth', 'SpaceToBatchND', 'BatchToSpaceND', 'BroadcastTo', 'Placeholder',
-  'PlaceholderWithDefault', 'Const',
+  'Softmax', 'LogSoftmax', 'Relu6', 'Rsqrt', 'Square', 'AvgPool', 'MaxPool3D', 'AvgPool3D',
+  'Mean', 'Sum', 'Prod', 'All', 'Any', 'TopKV2', 'NotEqual', 'LessEqual', 'GreaterEqual',
+  'LogicalAnd', 'LogicalOr', 'LogicalNot', 'Select', 'SelectV2',
+  'IdentityN', 'StopGradient', 'NoOp', 'ExpandDims', 'ConcatV2', 'Pack', 'Unpack', 'SplitV', 'StridedSlice',
+  'PadV2', 'MirrorPad', 'ShapeN', 'Rank', 'Fill', 'ZerosLike', 'OnesLike', 'GatherV2', 'GatherNd', 'ScatterNd',
+  'ResizeBilinear', 'ResizeNearestNeighbor', 'SpaceToBatchND', 'BatchToSpaceND', 'BroadcastTo',
+  'Placeholder', 'PlaceholderWithDefault', 'Const',
 ]);
+/** Elementwise arithmetic: `elementwiseMacs(output) × (inputs − 1)`; a name core's ZERO_MAC_OPS lists (Maximum, Minimum) is 0. */
 const ELEMENTWISE = new Set(['BiasAdd', 'Add', 'AddV2', 'AddN', 'Sub', 'Mul', 'RealDiv', 'Div', 'DivNoNan', 'FloorDiv',
   'Maximum', 'Minimum', 'SquaredDifference', 'Prelu', 'Pow']);
 
@@ -101,12 +101,10 @@ function compute(node: GraphNodeLike, inputs: readonly (Shape | undefined)[], ou
     case 'FusedBatchNormV2':
     case 'FusedBatchNormV3':
       return batchNormMacs({ outputShape: y, channelsLast: channelsLast(node) });
-    case 'Softmax':
-      return softmaxMacs(y);
     default:
       break;
   }
-  if (ELEMENTWISE.has(op)) return elementwiseMacs(y) * Math.max(1, inputs.length - 1);
-  if (TF_ZERO.has(op) || ZERO_MAC_OPS.has(op)) return 0;
+  if (ZERO_MAC_OPS.has(op) || TF_ZERO.has(op)) return 0;
+  if (ELEMENTWISE.has(op)) return elementwiseMacs(y) * Math.max(0, inputs.length - 1);
   return undefined;
 }

@@ -10,16 +10,20 @@ import {
   layerNormMacs,
   lstmMacs,
   rnnMacs,
-  softmaxMacs,
 } from '@modelsummary/core';
 
-/** tfjs-layers classes that cost 0 MACs by the same convention, beyond core's list. */
+/** tfjs-layers classes that cost 0 MACs by the same convention, beyond core's {@link ZERO_MAC_OPS}. */
 const EXTRA_ZERO = new Set([
+  'Softmax', // activations cost 0 (as torchinfo and the ONNX adapter)
   'ZeroPadding1D', 'ZeroPadding3D', 'Cropping1D', 'Cropping3D', 'UpSampling1D', 'UpSampling3D',
   'GlobalMaxPooling3D', 'GlobalAveragePooling3D', 'CenterCrop', 'Resizing', 'CategoryEncoding',
   'RandomWidth', 'RandomHeight', 'Identity',
 ]);
-const MERGE_ARITHMETIC = new Set(['Add', 'Subtract', 'Multiply', 'Average']);
+/**
+ * Merges between activations: `elementwiseMacs(output) × (inputs − 1)`, as the ONNX adapter — unless
+ * core's ZERO_MAC_OPS lists the name (it does Maximum / Minimum: then 0), which is checked first.
+ */
+const MERGE_ARITHMETIC = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']);
 const ELEMENTWISE_WEIGHTED = new Set(['PReLU', 'Rescaling']);
 
 export interface LayerInfo {
@@ -144,13 +148,11 @@ function compute(info: LayerInfo, inputs: readonly Shape[], outputs: readonly Sh
       if (axis === undefined) return undefined;
       return layerNormMacs({ outputShape: y, axis, affine: cfg.center !== false || cfg.scale !== false });
     }
-    case 'Softmax':
-      return softmaxMacs(y);
     default:
       break;
   }
-  if (MERGE_ARITHMETIC.has(cls)) return elementwiseMacs(y) * Math.max(1, inputs.length - 1);
-  if (ELEMENTWISE_WEIGHTED.has(cls)) return elementwiseMacs(y);
   if (ZERO_MAC_OPS.has(cls) || EXTRA_ZERO.has(cls)) return 0;
+  if (MERGE_ARITHMETIC.has(cls)) return elementwiseMacs(y) * Math.max(0, inputs.length - 1);
+  if (ELEMENTWISE_WEIGHTED.has(cls)) return elementwiseMacs(y);
   return undefined;
 }

@@ -14,18 +14,20 @@ export interface LayerTarget {
   id: string;
   info: LayerInfo;
   container: boolean;
-  /** Ids of a container's input layers, in the order of its inputs. */
-  inputLayerIds?: string[];
 }
 
 export interface LayersIndex {
   records: LayerRecord[];
   targets: LayerTarget[];
-  /** Top-level input layers: their ids, in the order of `model.inputs`. */
-  topInputLayerIds: (string | undefined)[];
   /** Smallest `inputDim` of the Embedding layers, for valid int indices. */
   embeddingInputDim?: number;
 }
+
+/**
+ * Marks the `call` wrappers this adapter installs (`layer.call[HOOK_MARK] === true`), so a test or
+ * a conformance check can count the hooks still in place.
+ */
+export const HOOK_MARK: unique symbol = Symbol.for('@modelsummary/adapter-tfjs/hook') as never;
 
 export function isLayersModel(model: unknown): model is LayersModelLike {
   const m = model as Partial<LayersModelLike> | null;
@@ -87,8 +89,10 @@ export function indexLayersModel(model: LayersModelLike): LayersIndex {
     a.sharedWith = [...new Set([...(a.sharedWith ?? []), b.id])];
     b.sharedWith = [...new Set([...(b.sharedWith ?? []), a.id])];
   };
-  const own = (record: LayerRecord, weights: readonly LayerVariableLike[]) => {
+  /** `skip`: weights a container's descendants already own (or share): not owned again, not "shared". */
+  const own = (record: LayerRecord, weights: readonly LayerVariableLike[], skip?: ReadonlySet<LayerVariableLike>) => {
     for (const w of weights) {
+      if (skip?.has(w)) continue;
       const first = owner.get(w);
       if (first) {
         share(first, record);
@@ -104,8 +108,11 @@ export function indexLayersModel(model: LayersModelLike): LayersIndex {
 
   const visit = (container: LayerLike, parentId: string | undefined): void => {
     for (const layer of container.layers ?? []) {
-      const id = parentId === undefined ? layer.name : `${parentId}/${layer.name}`;
       const info = infoOf(layer);
+      // Input layers are not rows: the inputs are in the summary's header and `inputs` (and an
+      // InputLayer row would count the input tensor again as an activation). They have no weights.
+      if (info.className === 'InputLayer') continue;
+      const id = parentId === undefined ? layer.name : `${parentId}/${layer.name}`;
       const record: LayerRecord = { id, name: layer.name, type: info.className, params: 0, trainableParams: 0, paramBytes: 0 };
       if (parentId !== undefined) record.parentId = parentId;
       records.push(record);
@@ -122,18 +129,18 @@ export function indexLayersModel(model: LayersModelLike): LayersIndex {
         embeddingInputDim = Math.min(embeddingInputDim ?? Infinity, info.config.inputDim);
       }
       const container = isContainer(layer);
-      const target: LayerTarget = { layer, id, info, container };
-      if (info.className !== 'InputLayer') targets.push(target);
+      targets.push({ layer, id, info, container });
       if (container) {
         visit(layer, id);
-        target.inputLayerIds = (layer.inputLayers ?? []).map((l) => `${id}/${l.name}`);
+        // A container's weights are its children's: they own (or share) them, the container does not.
+        own(record, layer.weights, new Set((layer.layers ?? []).flatMap((child) => child.weights)));
+      } else {
+        own(record, layer.weights);
       }
-      own(record, layer.weights);
     }
   };
   visit(model, undefined);
-  const topInputLayerIds = (model as { inputLayers?: LayerLike[] }).inputLayers?.map((l) => (seen.get(l)?.id)) ?? [];
-  return { records, targets, topInputLayerIds, ...(embeddingInputDim === undefined ? {} : { embeddingInputDim }) };
+  return { records, targets, ...(embeddingInputDim === undefined ? {} : { embeddingInputDim }) };
 }
 
 /** Declared inputs: shape with null batch, dtype, name. */
@@ -185,19 +192,12 @@ export function hookLayers(index: LayersIndex, emit: (event: LayerEvent) => void
     callCount.set(id, n + 1);
     return n;
   };
-  for (const target of index.targets) {
-    const { layer, id, info, container } = target;
+  for (const { layer, id, info, container } of index.targets) {
     const hadOwn = Object.prototype.hasOwnProperty.call(layer, 'call');
     const original = layer.call;
     const wrapped = function hookedCall(this: LayerLike, inputs: unknown, kwargs: unknown): unknown {
       const ins = tensorList(inputs);
       const real = ins.length > 0 && ins.every(isRealTensor);
-      if (real && container && target.inputLayerIds) {
-        target.inputLayerIds.forEach((inputId, k) => {
-          const t = ins[k] as AnyTensor | undefined;
-          if (t) emit(tensorEvent(inputId, next(inputId), [], [t], 0));
-        });
-      }
       const output = original.call(this, inputs, kwargs);
       if (real) {
         const outs = tensorList(output).filter(isRealTensor);
@@ -213,6 +213,7 @@ export function hookLayers(index: LayersIndex, emit: (event: LayerEvent) => void
       }
       return output;
     };
+    Object.defineProperty(wrapped, HOOK_MARK, { value: true });
     layer.call = wrapped;
     restores.push(() => {
       if (layer.call !== wrapped) return;

@@ -6,8 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { summaryError } from '@modelsummary/core';
+import { isKnownDType, summaryError, tensorBytes } from '@modelsummary/core';
 import type { TfModule } from './types.js';
+
+export { tfjsModelKind } from './model-kind.js';
 
 /** Which Dawn backend `setupNodeWebGPU` may use. */
 export type NodeWebGPUBackend = 'auto' | 'default' | 'vulkan' | 'opengles';
@@ -182,14 +184,6 @@ interface WeightsGroup {
   weights?: unknown;
 }
 
-/** Whether a model.json holds a layers model or a graph model (from its `format` and topology). */
-export function tfjsModelKind(artifacts: { format?: string; modelTopology?: unknown }): 'layers' | 'graph' {
-  const topology = (artifacts.modelTopology ?? {}) as Record<string, unknown>;
-  if (artifacts.format === 'graph-model' || Array.isArray(topology.node)) return 'graph';
-  if (artifacts.format === 'layers-model' || 'class_name' in topology || 'model_config' in topology) return 'layers';
-  return 'graph';
-}
-
 /**
  * Reads `model.json` and its weight shards into `ModelArtifacts`. Each shard must be a relative path
  * that resolves (links followed) inside the model's folder, and the shards must hold exactly the
@@ -219,7 +213,15 @@ export async function readModelArtifacts(modelJsonPath: string): Promise<ModelAr
     weightSpecs.push(...(group.weights as unknown[]));
     for (const shard of group.paths as unknown[]) {
       if (typeof shard !== 'string' || shard === '') throw invalid(`weightsManifest[${g}] has a shard path that is not a string`);
-      const decoded = decodeURIComponent(shard);
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(shard);
+      } catch (cause) {
+        throw summaryError('INVALID_MODEL', `${modelJsonPath}: weight shard "${shard}" in weightsManifest[${g}] is not a valid URI-encoded path`, {
+          cause,
+          details: { file: modelJsonPath, shard },
+        });
+      }
       if (isAbsolute(decoded) || /^[a-z]+:\/\//i.test(decoded)) throw unsafe(shard, 'is not a relative path');
       const target = resolve(folder, decoded);
       let real: string;
@@ -242,9 +244,6 @@ export async function readModelArtifacts(modelJsonPath: string): Promise<ModelAr
   return { ...(rest as unknown as ModelArtifactsLike), weightSpecs, weightData: concat(shards) };
 }
 
-/** Bytes per element of the dtypes a weights manifest may name (after dequantization: the stored dtype). */
-const MANIFEST_DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, float16: 2, uint8: 1, int8: 1, uint16: 2, int16: 2 };
-
 /** Bytes the manifest's weight specs take; undefined when a spec is not understood (tfjs then checks). */
 function expectedWeightBytes(specs: readonly unknown[]): number | undefined {
   let total = 0;
@@ -252,9 +251,11 @@ function expectedWeightBytes(specs: readonly unknown[]): number | undefined {
     const spec = s as { shape?: unknown; dtype?: unknown; quantization?: { dtype?: string } };
     if (!Array.isArray(spec.shape) || typeof spec.dtype !== 'string') return undefined;
     const elements = (spec.shape as unknown[]).reduce<number>((a, b) => a * (typeof b === 'number' ? b : Number.NaN), 1);
-    const bytes = MANIFEST_DTYPE_BYTES[spec.quantization?.dtype ?? spec.dtype];
-    if (bytes === undefined || !Number.isFinite(elements)) return undefined;
-    total += elements * bytes;
+    // Quantized weights are stored in their quantization dtype. Strings are stored with length
+    // prefixes: their bytes do not follow from the shape.
+    const stored = spec.quantization?.dtype ?? spec.dtype;
+    if (!isKnownDType(stored) || stored === 'string' || !Number.isInteger(elements) || elements < 0) return undefined;
+    total += tensorBytes(elements, stored);
   }
   return total;
 }

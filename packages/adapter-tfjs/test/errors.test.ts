@@ -1,7 +1,7 @@
-import { ModelSummaryError, summarize } from '@modelsummary/core';
+import { ModelSummaryError, formatShape, summarize } from '@modelsummary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsAdapter } from '../src/index.js';
-import { noOwnCall, tf } from './helpers.js';
+import { noOwnCall, tf, tinyGraphModel } from './helpers.js';
 
 class Thrower extends tf.layers.Layer {
   static className = 'Thrower';
@@ -53,6 +53,52 @@ describe('bad input gives typed errors, restores hooks and frees tensors', () =>
     expect(dtype.code).toBe('INVALID_INPUT');
     expect(noOwnCall(model)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('a dtype tfjs has no tensors of (float16, float64, bfloat16, int64) is refused, naming the input and the tfjs dtypes', async () => {
+    const model = small();
+    const name = model.inputs[0]!.name;
+    const before = tf.memory().numTensors;
+    for (const dtype of ['float16', 'float64', 'bfloat16', 'int64']) {
+      const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs: [{ name, shape: [1, 4], dtype }] }));
+      expect(err.code).toBe('INVALID_INPUT');
+      expect(err.message).toContain(`"${name}"`);
+      expect(err.message).toContain(`"${dtype}"`);
+      expect(err.message).toContain('float32, int32, bool, complex64, string');
+      expect(err.details).toMatchObject({ input: name, dtype });
+    }
+    expect(noOwnCall(model)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('shape errors print shapes as core does', async () => {
+    const model = small();
+    const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs: [{ shape: [1, 5] }] }));
+    expect(err.code).toBe('INVALID_INPUT');
+    expect(err.message).toContain(`(shape ${formatShape([1, 5])} vs ${formatShape([null, 4])})`);
+    model.dispose();
+  });
+
+  it('a graph kernel that throws under tf.profile: its own error, no unhandled rejection', async () => {
+    const model = await tinyGraphModel(true);
+    const before = tf.memory().numTensors;
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 2 }));
+      expect(err.code).toBe('FORWARD_FAILED');
+      expect(err.message).toMatch(/Size\(8\) must match the product of shape 7/);
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(rejections).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+    // the profiler's timer is the backend's own again
+    expect((tf.engine() as unknown as { profiler: { backendTimer: unknown } }).profiler.backendTimer).toBe(tf.backend());
     model.dispose();
   });
 

@@ -1,7 +1,7 @@
 import { summarize, type ModelSummary } from '@modelsummary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsAdapter } from '../src/index.js';
-import { noOwnCall, tf, tfjsSummaryTotals } from './helpers.js';
+import { activeHooks, noOwnCall, tf, tfjsSummaryTotals, tinyGraphModel } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -71,9 +71,10 @@ const models: Record<string, () => Built> = {
   }),
 };
 
-/** [row id, layer] for every layer of the tree, as the adapter names them. */
+/** [row id, layer] for every layer of the tree, as the adapter names them (input layers are not rows). */
 function walk(container: { layers: tf.layers.Layer[] }, prefix = ''): [string, tf.layers.Layer][] {
   return container.layers.flatMap((layer) => {
+    if (layer.getClassName() === 'InputLayer') return [];
     const id = `${prefix}${layer.name}`;
     const nested = (layer as unknown as { layers?: tf.layers.Layer[] }).layers;
     return [[id, layer] as [string, tf.layers.Layer], ...(nested ? walk({ layers: nested }, `${id}/`) : [])];
@@ -170,5 +171,125 @@ describe('LayersModel summaries match TF.js model.summary()', () => {
     expect(s2.layers.filter((r) => r.parentId === 'inner').length).toBe(2);
     expect(s2.layers.filter((r) => r.parentId === 'inner').every((r) => r.depth === 1)).toBe(true);
     nested.dispose();
+  });
+});
+
+describe('nested models: params owned once, sharedWith only between unrelated layers', () => {
+  it('a nested Sequential: children own the weights, nobody lists sharedWith', async () => {
+    const { model } = models['nested model']!();
+    const records = await tfjsAdapter(model, { tf }).listLayers();
+    expect(records.filter((r) => r.sharedWith !== undefined)).toEqual([]);
+    const inner = records.find((r) => r.id === 'inner')!;
+    expect(inner.params).toBe(0);
+    expect(records.filter((r) => r.parentId === 'inner').map((r) => r.params)).toEqual([5 * 6 + 6, 6 * 4 + 4]);
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu' });
+    expect(summary.layers.every((r) => r.sharedWith === undefined || r.sharedWith.length === 0)).toBe(true);
+    expect(summary.totals.params).toBe(model.countParams());
+    model.dispose();
+  });
+
+  it('a layer used both inside a nested model and outside it: both listings share, the container does not', async () => {
+    const shared = tf.layers.dense({ units: 3, name: 'shared', inputShape: [3] });
+    const inner = tf.sequential({ name: 'inner', layers: [shared, tf.layers.dense({ units: 3, name: 'own' })] });
+    const x = tf.input({ shape: [3], name: 'x' });
+    const a = shared.apply(x) as tf.SymbolicTensor;
+    const y = inner.apply(a) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: y, name: 'reuse' });
+    const records = await tfjsAdapter(model, { tf }).listLayers();
+    const top = records.find((r) => r.id === 'shared')!;
+    const nestedShared = records.find((r) => r.id === 'inner/shared')!;
+    expect(top.sharedWith).toEqual(['inner/shared']);
+    expect(nestedShared.sharedWith).toEqual(['shared']);
+    expect(records.find((r) => r.id === 'inner')!.sharedWith).toBeUndefined();
+    expect(records.find((r) => r.id === 'inner/own')!.sharedWith).toBeUndefined();
+    expect(top.params + nestedShared.params).toBe(12);
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu' });
+    // shared weights count once (TF.js's model.summary() counts the shared layer in both places: 36)
+    expect(summary.totals.params).toBe(12 + 12);
+    expect(summary.layers.reduce((n, r) => n + r.params, 0)).toBe(24);
+    model.dispose();
+  });
+});
+
+describe('input layers are not rows (the input is counted once, in inputBytes)', () => {
+  it('functional model: activationBytes = Σ non-input layer outputs, no InputLayer row', async () => {
+    const x = tf.input({ shape: [8], name: 'x' });
+    const h = tf.layers.dense({ units: 6, name: 'h' }).apply(x) as tf.SymbolicTensor;
+    const y = tf.layers.dense({ units: 2, name: 'y' }).apply(h) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: y, name: 'small' });
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 3 });
+    expect(summary.layers.map((r) => r.type)).toEqual(['Dense', 'Dense']);
+    expect(summary.inputs.map((i) => i.bytes)).toEqual([3 * 8 * 4]);
+    expect(summary.memory.inputBytes).toBe(3 * 8 * 4);
+    expect(summary.memory.activationBytes).toBe((3 * 6 + 3 * 2) * 4);
+    expect(summary.memory.totalBytes).toBe(3 * 8 * 4 + (3 * 6 + 3 * 2) * 4 + model.countParams() * 4);
+    expect(summary.warnings.join('\n')).not.toMatch(/never executed/);
+    model.dispose();
+  });
+
+  it('a nested functional model: no InputLayer rows at any depth, nothing "never executed", totals = model.summary()', async () => {
+    const ix = tf.input({ shape: [4], name: 'ix' });
+    const inner = tf.model({ inputs: ix, outputs: tf.layers.dense({ units: 5, name: 'id' }).apply(ix) as tf.SymbolicTensor, name: 'innerf' });
+    const x = tf.input({ shape: [4], name: 'ox' });
+    const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 1, name: 'od' }).apply(inner.apply(x) as tf.SymbolicTensor) as tf.SymbolicTensor });
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu' });
+    expect(summary.layers.map((r) => r.id)).toEqual(['innerf', 'innerf/id', 'od']);
+    expect(summary.layers.every((r) => r.executed)).toBe(true);
+    expect(summary.warnings.join('\n')).not.toMatch(/never executed/);
+    expect(summary.memory.activationBytes).toBe((5 + 1) * 4);
+    const want = tfjsSummaryTotals(model);
+    expect(summary.totals.params).toBe(want.params);
+    expect(summary.totals.trainableParams).toBe(want.trainableParams);
+    model.dispose();
+  });
+});
+
+describe('MACs: one convention with core and the ONNX adapter', () => {
+  it('layers: Softmax 0, Maximum / Minimum 0 (core ZERO_MAC_OPS), merges = elements × (inputs − 1)', async () => {
+    const a = tf.input({ shape: [4], name: 'ma' });
+    const b = tf.input({ shape: [4], name: 'mb' });
+    const c = tf.input({ shape: [4], name: 'mc' });
+    const add3 = tf.layers.add({ name: 'add3' }).apply([a, b, c]) as tf.SymbolicTensor;
+    const mul = tf.layers.multiply({ name: 'mul' }).apply([add3, b]) as tf.SymbolicTensor;
+    const avg = tf.layers.average({ name: 'avg' }).apply([mul, c]) as tf.SymbolicTensor;
+    const max = tf.layers.maximum({ name: 'max' }).apply([avg, a]) as tf.SymbolicTensor;
+    const min = tf.layers.minimum({ name: 'min' }).apply([max, b]) as tf.SymbolicTensor;
+    const soft = tf.layers.softmax({ name: 'soft' }).apply(min) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: [a, b, c], outputs: soft });
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 2 });
+    const macs = Object.fromEntries(summary.layers.map((r) => [r.id, r.macs]));
+    expect(macs).toEqual({ add3: 8 * 2, mul: 8, avg: 8, max: 0, min: 0, soft: 0 });
+    model.dispose();
+  });
+
+  it('graph: Softmax / Maximum 0, AddN = elements × 2, Mul of activations = elements', async () => {
+    const model = await tinyGraphModel();
+    const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 2 });
+    const macs = Object.fromEntries(summary.layers.filter((r) => r.type !== 'scope').map((r) => [r.id, r.macs]));
+    expect(macs).toEqual({
+      'dense/MatMul': 2 * 3 * 4,
+      'dense/Relu': 0,
+      'dense/Neg': 0,
+      'dense/Max': 0,
+      'merge/AddN': 8 * 2,
+      'merge/Mul': 8,
+      'out/Softmax': 0,
+    });
+    model.dispose();
+  });
+});
+
+describe('hooks are counted and removed', () => {
+  it('activeHooks sees every hooked layer (nested too) while hooks are in place, 0 after', async () => {
+    const { model } = models['nested model']!();
+    const adapter = tfjsAdapter(model, { tf });
+    expect(activeHooks(model)).toBe(0);
+    const remove = await adapter.registerHooks(() => {});
+    // inner, inner/dense, inner/dense, top
+    expect(activeHooks(model)).toBe(4);
+    await remove();
+    expect(activeHooks(model)).toBe(0);
+    expect(noOwnCall(model)).toBe(true);
+    model.dispose();
   });
 });

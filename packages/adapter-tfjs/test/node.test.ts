@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelSummaryError, summarize } from '@modelsummary/core';
 import { describe, expect, it } from 'vitest';
-import { tfjsAdapter } from '../src/index.js';
-import { loadLayersModelFromFiles, readModelArtifacts } from '../src/node.js';
+import { tfjsAdapter, tfjsModelKind } from '../src/index.js';
+import { loadLayersModelFromFiles, readModelArtifacts, tfjsModelKind as nodeModelKind } from '../src/node.js';
 import { tf } from './helpers.js';
 
 async function saveToFolder(model: tf.LayersModel): Promise<string> {
@@ -40,5 +40,41 @@ describe('@modelsummary/adapter-tfjs/node file loaders', () => {
     const err = await readModelArtifacts(join(dir, 'broken.json')).catch((e: unknown) => e);
     expect(ModelSummaryError.isInstance(err) && err.code).toBe('INVALID_MODEL');
     expect(String((err as Error).message)).toContain('broken.json');
+  });
+
+  it('a malformed percent-encoded shard path is a typed INVALID_MODEL naming the file and the shard', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-adapter-uri-'));
+    const file = join(dir, 'model.json');
+    writeFileSync(file, JSON.stringify({ modelTopology: { node: [] }, weightsManifest: [{ paths: ['%E0%A4%A'], weights: [] }] }));
+    const err = await readModelArtifacts(file).catch((e: unknown) => e);
+    expect(ModelSummaryError.isInstance(err), String(err)).toBe(true);
+    const e = err as ModelSummaryError;
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain(file);
+    expect(e.message).toContain('"%E0%A4%A"');
+    expect(e.details).toMatchObject({ file, shard: '%E0%A4%A' });
+  });
+
+  it("checks shard sizes with core's dtype sizes (float16, quantized uint8)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-adapter-dtype-'));
+    const file = join(dir, 'model.json');
+    const write = (weights: unknown[], bytes: number) => {
+      writeFileSync(join(dir, 'w.bin'), new Uint8Array(bytes));
+      writeFileSync(file, JSON.stringify({ modelTopology: { node: [] }, weightsManifest: [{ paths: ['w.bin'], weights }] }));
+    };
+    write([{ name: 'a', shape: [3, 2], dtype: 'float16' }], 12);
+    expect((await readModelArtifacts(file)).weightData?.byteLength).toBe(12);
+    write([{ name: 'a', shape: [3, 2], dtype: 'float16' }], 24);
+    await expect(readModelArtifacts(file)).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(/describes 12 bytes/) });
+    write([{ name: 'q', shape: [5], dtype: 'float32', quantization: { dtype: 'uint8', min: 0, scale: 1 } }], 5);
+    expect((await readModelArtifacts(file)).weightData?.byteLength).toBe(5);
+    write([{ name: 'c', shape: [2], dtype: 'complex64' }], 15);
+    await expect(readModelArtifacts(file)).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(/describes 16 bytes/) });
+  });
+
+  it('tfjsModelKind is on the main (runtime-neutral) entry and still on ./node', () => {
+    expect(nodeModelKind).toBe(tfjsModelKind);
+    expect(tfjsModelKind({ format: 'graph-model', modelTopology: {} })).toBe('graph');
+    expect(tfjsModelKind({ modelTopology: { class_name: 'Sequential' } })).toBe('layers');
   });
 });
