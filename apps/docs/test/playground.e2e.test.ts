@@ -241,6 +241,82 @@ describe('docs playground in Chromium (built site)', () => {
     await shoot('02-tfjs');
   }, 240_000);
 
+  test('summarizing the TF.js example again leaves no tensors behind (the loaded model is disposed)', async () => {
+    const example = examples.find((e) => e.kind === 'tfjs')!;
+    // The engine hands `tf` to this object when it exists (see engine.ts loadTf); pages without it get nothing.
+    await page.addInitScript(() => {
+      (window as unknown as { __msPlaygroundDebug?: object }).__msPlaygroundDebug = {};
+    });
+    await openPlayground();
+    await page.selectOption('[data-testid="backend-select"]', 'auto');
+    await page.selectOption('[data-testid="example-select"]', example.id);
+    const once = async (): Promise<{ numTensors: number; numBytes: number }> => {
+      await page.click('[data-testid="run-example"]');
+      await page.waitForSelector('[data-testid="run-example"]:not([disabled])', { timeout: 150_000 });
+      if ((await waitForOutcome()) === 'error') throw new Error(`the playground showed an error: ${await page.textContent('[data-testid="error"]')}`);
+      return page.evaluate(() => {
+        const tf = (window as unknown as { __msPlaygroundDebug: { tf: { memory(): { numTensors: number; numBytes: number } } } }).__msPlaygroundDebug.tf;
+        const m = tf.memory();
+        return { numTensors: m.numTensors, numBytes: m.numBytes };
+      });
+    };
+    const first = await once();
+    const second = await once();
+    const third = await once();
+    console.log(`[docs e2e] tf.memory() after 3 runs of ${example.label}: ${[first, second, third].map((m) => `${m.numTensors} tensors / ${m.numBytes} B`).join(', ')}`);
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+  }, 300_000);
+
+  test('auto falls back from a failing WebGPU to wasm with a warning (no DEVICE_UNAVAILABLE)', async () => {
+    const example = examples.find((e) => e.kind === 'onnx')!;
+    // A browser that offers a WebGPU adapter whose device cannot be created: the runtime's WebGPU start fails.
+    const broken = await context.newPage();
+    broken.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await broken.addInitScript(() => {
+      const proto = (globalThis as { GPUAdapter?: { prototype: { requestDevice: unknown } } }).GPUAdapter?.prototype;
+      if (proto) proto.requestDevice = () => Promise.reject(new Error('test: no WebGPU device'));
+    });
+    try {
+      await broken.goto(`${base}/playground.html`);
+      await broken.waitForSelector('[data-testid="example-select"] option', { state: 'attached', timeout: 60_000 });
+      await broken.selectOption('[data-testid="backend-select"]', 'auto');
+      await broken.selectOption('[data-testid="example-select"]', example.id);
+      await broken.click('[data-testid="run-example"]');
+      const handle = await broken.waitForSelector('[data-testid="result"], [data-testid="error"]', { timeout: 150_000 });
+      if ((await handle.getAttribute('data-testid')) === 'error') throw new Error(`the playground showed an error: ${await broken.textContent('[data-testid="error"]')}`);
+      expect((await broken.textContent('[data-testid="device"]'))?.trim()).toBe('wasm');
+      expect(await broken.textContent('[data-testid="warnings"]')).toMatch(/device "auto".*wasm/);
+    } finally {
+      await broken.close();
+    }
+  }, 240_000);
+
+  test('a playground chunk that fails to load shows an inline error, and the controls stay usable', async () => {
+    const flaky = await context.newPage();
+    const unhandled: string[] = [];
+    flaky.on('pageerror', (e) => unhandled.push(String(e)));
+    await flaky.route(/\/assets\/chunks\/engine\.[^/]*\.js$/, (route) => route.abort());
+    try {
+      await flaky.goto(`${base}/playground.html`);
+      await flaky.waitForSelector('[data-testid="error"]', { timeout: 60_000 });
+      expect(await flaky.textContent('[data-testid="error"]')).toMatch(/could not start.*could not be loaded/);
+      expect(await flaky.textContent('[data-testid="webgpu-support"]')).toContain('unknown');
+      // A file given now fails the same way (the browser keeps a failed module import), inline, and
+      // the page is not left busy.
+      const modelJson = readFileSync(join(DIST, examples.find((e) => e.kind === 'tfjs')!.files[0]!));
+      await flaky.setInputFiles('[data-testid="file-input"]', { name: 'model.json', mimeType: 'application/json', buffer: modelJson });
+      await flaky.waitForFunction(() => document.querySelector('[data-testid="error"]')?.textContent?.includes('Could not summarize model.json'), undefined, {
+        timeout: 60_000,
+      });
+      expect(await flaky.textContent('[data-testid="error"]')).toContain('could not be loaded');
+      expect(await flaky.isDisabled('[data-testid="backend-select"]')).toBe(false);
+      expect(unhandled).toEqual([]);
+    } finally {
+      await flaky.close();
+    }
+  }, 120_000);
+
   test('a corrupt .onnx file shows an inline error', async () => {
     await openPlayground();
     const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));

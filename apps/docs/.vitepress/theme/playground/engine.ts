@@ -53,12 +53,6 @@ export async function hasWebGPU(): Promise<boolean> {
   }
 }
 
-/** Device request for core. `auto` lets the adapter pick WebGPU first and report a fallback. */
-async function deviceFor(backend: Backend): Promise<string> {
-  if (backend === 'auto') return (await hasWebGPU()) ? 'webgpu' : 'auto';
-  return backend;
-}
-
 // ---------------------------------------------------------------------------------------------
 // runtimes, loaded on first use (they are large)
 
@@ -89,6 +83,9 @@ function loadTf(base: string): Promise<Tf> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(`${base}tfjs-wasm/`);
     await tf.ready();
+    // Tests only: the e2e page sets `window.__msPlaygroundDebug = {}` first to reach tf (tf.memory()).
+    const debug = (globalThis as { __msPlaygroundDebug?: { tf?: unknown } }).__msPlaygroundDebug;
+    if (debug && typeof debug === 'object') debug.tf = tf;
     return tf;
   })();
   return tfPromise;
@@ -144,18 +141,19 @@ function parseManifest(file: ModelFile): TfjsManifest {
   return m;
 }
 
-function isGraphManifest(m: TfjsManifest): boolean {
-  if (m.format === 'graph-model') return true;
-  if (m.format === 'layers-model') return false;
-  return typeof m.modelTopology === 'object' && m.modelTopology !== null && 'node' in m.modelTopology;
+/** A model ready for core, and what frees it (the runtime's session, or the tfjs model's weights). */
+interface LoadedModel {
+  model: HookableModel;
+  dispose(): Promise<void>;
 }
 
-async function onnxModel(model: ModelFile, base: string): Promise<HookableModel> {
+async function onnxModel(model: ModelFile, base: string): Promise<LoadedModel> {
   const [ort, { onnxAdapter }] = await Promise.all([loadOrt(base), import('@modelsummary/adapter-onnx')]);
-  return onnxAdapter(model.bytes, { ort, fileName: model.name });
+  const adapted = await onnxAdapter(model.bytes, { ort, fileName: model.name });
+  return { model: adapted, dispose: () => adapted.dispose() };
 }
 
-async function tfjsModel(model: ModelFile, shards: readonly ModelFile[], base: string): Promise<HookableModel> {
+async function tfjsModel(model: ModelFile, shards: readonly ModelFile[], base: string): Promise<LoadedModel> {
   const manifest = parseManifest(model);
   const needed = (manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((p) => p.split('/').pop() as string));
   const given = new Set(shards.map((s) => s.name));
@@ -167,29 +165,42 @@ async function tfjsModel(model: ModelFile, shards: readonly ModelFile[], base: s
   }
   const unused = shards.filter((s) => !needed.includes(s.name));
   if (unused.length > 0) throw new PlaygroundError(`${unused.map((s) => s.name).join(', ')}: not named in ${model.name}'s weightsManifest.`);
-  const [tf, { tfjsAdapter }] = await Promise.all([loadTf(base), import('@modelsummary/adapter-tfjs')]);
+  const [tf, { tfjsAdapter, tfjsModelKind }] = await Promise.all([loadTf(base), import('@modelsummary/adapter-tfjs')]);
   const files = [new File([model.bytes], model.name, { type: 'application/json' }), ...shards.map((s) => new File([s.bytes], s.name))];
   const handler = tf.io.browserFiles(files);
+  // The adapter does not own the tfjs model: its weights (GPU buffers on webgpu) are freed here.
+  let loaded: { dispose(): unknown } | undefined;
+  const free = async (): Promise<void> => {
+    const m = loaded;
+    loaded = undefined;
+    m?.dispose();
+  };
   try {
-    const loaded = isGraphManifest(manifest) ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
+    loaded = tfjsModelKind(manifest) === 'graph' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
     const stem = model.name === 'model.json' ? undefined : model.name.replace(/\.json$/i, '');
-    return tfjsAdapter(loaded as never, { tf: tf as never, ...(stem ? { name: stem } : {}) });
+    const adapted = tfjsAdapter(loaded as never, { tf: tf as never, ...(stem ? { name: stem } : {}) });
+    return { model: adapted, dispose: free };
   } catch (error) {
+    await free().catch(() => undefined);
     if (error instanceof PlaygroundError) throw error;
     throw new PlaygroundError(`${model.name}: TF.js could not load the model: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** Summarizes one model given as files. Throws `PlaygroundError` (or a core error) with a readable message. */
+/**
+ * Summarizes one model given as files. Throws `PlaygroundError` (or a core error) with a readable message.
+ * `auto` goes to the adapters as is: they try WebGPU first and fall back (wasm / the active tfjs
+ * backend) with a warning in the summary, where a named backend would fail outright.
+ */
 export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/'): Promise<PlaygroundResult> {
   const what = classify(files);
   const started = performance.now();
-  const model = what.kind === 'onnx' ? await onnxModel(what.model, base) : await tfjsModel(what.model, what.shards, base);
+  const loaded = what.kind === 'onnx' ? await onnxModel(what.model, base) : await tfjsModel(what.model, what.shards, base);
   let summary: ModelSummary;
   try {
-    summary = await summarize(model, { device: await deviceFor(backend) });
+    summary = await summarize(loaded.model, { device: backend });
   } finally {
-    await model.dispose?.();
+    await loaded.dispose();
   }
   return render(summary, performance.now() - started);
 }
