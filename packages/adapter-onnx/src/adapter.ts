@@ -1,10 +1,10 @@
 import type { DeviceRequest, HookableModel, InputSpec, LayerEvent, LayerRecord, MockInputs, ResolvedInput, Shape } from '@modelsummary/core';
-import { isKnownDType, summaryError, tensorBytes } from '@modelsummary/core';
+import { formatShape, isKnownDType, summaryError, tensorBytes } from '@modelsummary/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { nodeMacs } from './macs.js';
 import { addGraphOutputs, addShapeProbes, decodeModel, SHAPES_OUTPUT, type Probe } from './proto.js';
-import { createMockTensors, createSession, resolveOrt, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
+import { createMockTensors, createSession, loadOrt, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
 export interface ExternalDataFile {
@@ -176,7 +176,7 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
           );
         }
       }
-      ortModule ??= await resolveOrt(label);
+      ortModule ??= (await loadOrt(label)).ort;
       await release();
       const o: CreateSessionOptions = {
         device,
@@ -403,7 +403,7 @@ function checkSpecs(specs: readonly ResolvedInput[], graph: ParsedGraph, label: 
     const wrongDim = !wrongRank && shape.findIndex((dim, axis) => typeof dim === 'number' && dim !== s.shape[axis]);
     if (wrongRank || (typeof wrongDim === 'number' && wrongDim >= 0)) {
       const what = wrongRank ? `rank ${s.shape.length}, the model declares rank ${shape.length}` : `dim ${String(wrongDim)} is ${s.shape[wrongDim as number]}, the model fixes it to ${String(shape[wrongDim as number])}`;
-      throw summaryError('INVALID_INPUT', `${label}: input "${s.name}" shape [${s.shape.join(', ')}] does not fit the declared [${shape.map((x) => (x === null ? '?' : String(x))).join(', ')}]: ${what}`, {
+      throw summaryError('INVALID_INPUT', `${label}: input "${s.name}" shape [${s.shape.join(', ')}] does not fit the declared ${formatShape(shape)}: ${what}`, {
         details: { file: label, input: s.name, declared: shape, given: s.shape },
       });
     }

@@ -5,4 +5,5 @@ export { parseGraph, checkExternalLocation } from './graph.js';
 export { nodeMacs } from './macs.js';
 export type { MacsContext } from './macs.js';
 export { decodeModel, addGraphOutputs } from './proto.js';
-export type { OrtModule } from './runtime.js';
+export { loadOrt } from './runtime.js';
+export type { OrtModule, OrtPackage } from './runtime.js';

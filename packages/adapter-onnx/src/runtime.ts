@@ -9,7 +9,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-common';
 export interface OrtModule {
   InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   Tensor: new (type: Tensor.Type, data: Tensor.DataType, dims: readonly number[]) => Tensor;
-  env?: { versions?: Record<string, string | undefined> };
+  env?: { versions?: Record<string, string | undefined>; wasm?: { numThreads?: number } };
   /** onnxruntime-node only: the execution providers the binary knows. */
   listSupportedBackends?: () => readonly { name: string; bundled: boolean }[];
 }
@@ -23,21 +23,31 @@ export interface SessionHandle {
   release(): Promise<void>;
 }
 
-/** Imports onnxruntime-node, else onnxruntime-web. */
-export async function resolveOrt(label: string): Promise<OrtModule> {
+/** The onnxruntime packages, in the order they are tried. */
+export type OrtPackage = 'onnxruntime-node' | 'onnxruntime-web';
+
+/**
+ * Imports the first onnxruntime package that loads (default: onnxruntime-node, else
+ * onnxruntime-web) and says which it was; `RUNTIME_UNAVAILABLE` when none does.
+ */
+export async function loadOrt(
+  label: string,
+  packages: readonly OrtPackage[] = ['onnxruntime-node', 'onnxruntime-web'],
+): Promise<{ ort: OrtModule; name: OrtPackage }> {
   const errors: string[] = [];
-  for (const name of ['onnxruntime-node', 'onnxruntime-web']) {
+  for (const name of packages) {
     try {
       const mod = (await import(/* @vite-ignore */ name)) as OrtModule & { default?: OrtModule };
-      if (mod.InferenceSession) return mod;
-      if (mod.default?.InferenceSession) return mod.default;
+      const ort = mod.InferenceSession ? mod : mod.default;
+      if (ort?.InferenceSession) return { ort, name };
+      errors.push(`${name}: no InferenceSession export`);
     } catch (error) {
       errors.push(`${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
   }
   throw summaryError(
     'RUNTIME_UNAVAILABLE',
-    `${label}: no onnxruntime to run the model: install onnxruntime-node or onnxruntime-web, or pass { ort } (or use run: false for a static summary) (${errors.join('; ')})`,
+    `${label}: no onnxruntime to run the model: install ${packages.join(' or ')}, or pass { ort } (or use run: false / --static for a static summary) (${errors.join('; ')})`,
   );
 }
 

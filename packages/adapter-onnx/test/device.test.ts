@@ -16,6 +16,10 @@ const WEBGPU = NATIVE || (existsSync(SWIFTSHADER) && HAVE_VULKAN);
 if (WEBGPU && !NATIVE) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 if (!WEBGPU) console.warn(`\n!!! no WebGPU adapter here (${SWIFTSHADER} and libvulkan.so.1 are needed): the webgpu tests of adapter-onnx are SKIPPED !!!\n`);
 
+test.runIf(Boolean(process.env.CI))('CI has a WebGPU adapter (SwiftShader + libvulkan1, installed by .ci/run)', () => {
+  expect(WEBGPU, `${SWIFTSHADER} and libvulkan.so.1 are needed`).toBe(true);
+});
+
 describe.skipIf(!HAVE_REFERENCE)('device selection', () => {
   test('onnxruntime-web in Node has no GPU provider: auto falls back to wasm, and says so', async () => {
     const model = await onnxAdapter(modelBytes('mnist_net'), { ort: await ortWeb(), fileName: 'mnist_net.onnx' });

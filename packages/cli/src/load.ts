@@ -5,6 +5,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { HookableModel, SummaryJSON } from '@modelsummary/core';
+import type { OrtModule } from '@modelsummary/adapter-onnx';
 import { CliError, EXIT, usageError } from './io.js';
 import type { CliOptions, OrtChoice } from './options.js';
 import type { Progress } from './progress.js';
@@ -80,36 +81,14 @@ export async function loadSummaryJSON(path: string): Promise<SummaryJSON> {
 // ---------------------------------------------------------------------------------------------
 // ONNX
 
-interface OrtLike {
-  InferenceSession: unknown;
-  Tensor: unknown;
-  env?: { versions?: Record<string, string | undefined>; wasm?: { numThreads?: number } };
-}
-
-async function importOrt(name: 'onnxruntime-node' | 'onnxruntime-web'): Promise<OrtLike> {
-  const mod = (await import(name)) as OrtLike & { default?: OrtLike };
-  const ort = mod.InferenceSession ? mod : mod.default;
-  if (!ort?.InferenceSession) throw new Error(`${name} has no InferenceSession export`);
-  return ort;
-}
-
 /** onnxruntime-node where it loads, else onnxruntime-web (wasm); `--runtime` forces one. */
-export async function selectOrt(choice: OrtChoice): Promise<{ ort: OrtLike; engine: string }> {
-  const tried: string[] = [];
-  const names = choice === 'node' ? (['onnxruntime-node'] as const) : choice === 'web' ? (['onnxruntime-web'] as const) : (['onnxruntime-node', 'onnxruntime-web'] as const);
-  for (const name of names) {
-    try {
-      const ort = await importOrt(name);
-      if (name === 'onnxruntime-web' && ort.env?.wasm) ort.env.wasm.numThreads = 1; // no worker threads: same on Node, Bun, Deno
-      const version = ort.env?.versions?.[name === 'onnxruntime-node' ? 'node' : 'web'] ?? ort.env?.versions?.common;
-      return { ort, engine: `${name}${version ? ` ${version}` : ''}` };
-    } catch (error) {
-      tried.push(`${name}: ${firstLine(error)}`);
-    }
-  }
-  throw new CliError(
-    `no ONNX runtime could be loaded (${tried.join('; ')}); install onnxruntime-node or onnxruntime-web, or use --static`,
-  );
+export async function selectOrt(choice: OrtChoice): Promise<{ ort: OrtModule; engine: string }> {
+  const { loadOrt } = await import('@modelsummary/adapter-onnx');
+  const packages = choice === 'node' ? (['onnxruntime-node'] as const) : choice === 'web' ? (['onnxruntime-web'] as const) : undefined;
+  const { ort, name } = await loadOrt('modelsummary', packages);
+  if (name === 'onnxruntime-web' && ort.env?.wasm) ort.env.wasm.numThreads = 1; // no worker threads: same on Node, Bun, Deno
+  const version = ort.env?.versions?.[name === 'onnxruntime-node' ? 'node' : 'web'] ?? ort.env?.versions?.common;
+  return { ort, engine: `${name}${version ? ` ${version}` : ''}` };
 }
 
 async function loadOnnx(path: string, options: CliOptions, progress: Progress): Promise<LoadedModel> {
@@ -125,7 +104,7 @@ async function loadOnnx(path: string, options: CliOptions, progress: Progress): 
   progress.update('Loading the ONNX runtime');
   const { ort, engine } = await selectOrt(options.runtime);
   progress.update(`Decoding ${basename(path)}`);
-  const model = onnxAdapterFromLoaded(await reading, { ort: ort as never });
+  const model = onnxAdapterFromLoaded(await reading, { ort });
   return { model, engine, dispose: async () => model.dispose?.() };
 }
 

@@ -201,7 +201,7 @@ function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[]
 }
 
 /** A leaf whose MACs count for this pass but are not known: executed, or any leaf in static mode. */
-function isUnknownMacs(row: LayerRow, observed: boolean): boolean {
+export function isUnknownMacs(row: LayerRow, observed: boolean): boolean {
   return row.macs === undefined && !row.isContainer && row.type !== 'scope' && (row.executed || !observed);
 }
 

@@ -1,5 +1,5 @@
 import type { Dim, DType } from '../contract.js';
-import type { LayerRow, MemoryConvention, ModelSummary, Provenance } from '../summary.js';
+import type { LayerRow, MemoryEstimate, ModelSummary, Provenance } from '../summary.js';
 
 /** One layer row in schema v1. Optional keys are omitted when unknown; `macs` is null instead. */
 export interface LayerJSON {
@@ -32,16 +32,7 @@ export interface SummaryJSON {
   inputs: Array<{ name: string; shape: number[]; dtype: DType; bytes: number }>;
   layers: LayerJSON[];
   totals: { params: number; trainableParams?: number; nonTrainableParams?: number; paramBytes: number; macs: number };
-  memory: {
-    convention: MemoryConvention;
-    inputBytes: number;
-    activationBytes: number;
-    forwardBackwardBytes: number;
-    paramBytes: number;
-    totalBytes: number;
-    peakActivationBytes: number;
-    measuredPeakBytes?: number;
-  };
+  memory: MemoryEstimate;
   warnings: string[];
 }
 

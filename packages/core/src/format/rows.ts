@@ -1,3 +1,4 @@
+import { isUnknownMacs } from '../fold.js';
 import type { LayerRow, ModelSummary } from '../summary.js';
 import type { Glyphs } from './text.js';
 
@@ -27,14 +28,6 @@ export interface VisibleRow {
   continues: boolean[];
 }
 
-/**
- * A row's MACs are unknown ("?") when no figure was found for a leaf (not a container, not a
- * scope) that ran — or, in a static summary where nothing ran, for any leaf. Same rule as the fold.
- */
-export function hasUnknownMacs(row: LayerRow, observed: boolean): boolean {
-  return row.macs === undefined && !row.isContainer && row.type !== 'scope' && (row.executed || !observed);
-}
-
 /** False for a static summary: no row executed (the forward pass was not run). */
 export function isObserved(summary: ModelSummary): boolean {
   return summary.layers.length === 0 || summary.layers.some((r) => r.executed);
@@ -56,7 +49,7 @@ export function visibleRows(summary: ModelSummary, maxDepth = Number.POSITIVE_IN
     const depth = Math.max(0, row.depth);
     const counter = (perDepthCounter[depth] ?? 0) + 1;
     perDepthCounter[depth] = counter;
-    const unknown = hasUnknownMacs(row, observed) ? 1 : 0;
+    const unknown = isUnknownMacs(row, observed) ? 1 : 0;
     if (depth <= limit) {
       const v: VisibleRow = {
         row,
