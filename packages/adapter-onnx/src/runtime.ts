@@ -1,8 +1,8 @@
 /**
  * onnxruntime glue: find the module, pick an execution provider, create the one session, make feeds.
  */
-import type { DeviceRequest, ResolvedInput } from '@modelsummary/core';
-import { summaryError } from '@modelsummary/core';
+import type { DeviceOffer, DeviceRequest, ResolvedInput } from '@modelsummary/core';
+import { readableReason, resolveDevice, summaryError } from '@modelsummary/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 
 /** What the adapter uses of an onnxruntime module (`onnxruntime-node`, `onnxruntime-web`). */
@@ -80,57 +80,37 @@ export interface CreateSessionOptions {
   keepOutputsOnDevice?: boolean;
 }
 
+/** What this onnxruntime offers for the device policy: GPU providers, then cpu (node) / wasm (web). */
+export function providerOffer(ort: OrtModule): DeviceOffer {
+  const fallback = ortFlavor(ort) === 'node' ? 'cpu' : 'wasm';
+  const gpu = gpuProviders(ort);
+  const unavailable: Record<string, string> = {};
+  if (!gpu.includes('webgpu')) {
+    unavailable.webgpu = ortFlavor(ort) === 'node' ? 'not in this onnxruntime-node build' : 'no navigator.gpu here';
+  }
+  return { gpu, fallback, noun: 'execution provider', unavailable, fallbackAliases: [fallback, 'cpu', 'wasm'] };
+}
+
 /**
- * Creates ONE session for the rewritten model on the requested device. `auto` / `gpu` try the GPU
- * providers (webgpu, then cuda) and fall back to cpu (node) / wasm (web) with a warning; `cpu`
- * forces the CPU provider; any other name forces that provider.
+ * Creates ONE session for the rewritten model on the device core's policy picks for the request
+ * (`executionProviders`, when given, are tried as they are, without fallback).
  */
 export async function createSession(ort: OrtModule, bytes: Uint8Array, o: CreateSessionOptions): Promise<SessionHandle> {
-  const cpu = ortFlavor(ort) === 'node' ? 'cpu' : 'wasm';
-  const device = o.device ?? 'auto';
-  let candidates: string[];
-  let fallback: string | undefined;
-  if (o.executionProviders && o.executionProviders.length > 0) {
-    candidates = o.executionProviders.slice();
-  } else if (device === 'auto' || device === 'gpu') {
-    candidates = gpuProviders(ort);
-    fallback = cpu;
-  } else if (device === 'cpu' || device === 'wasm') {
-    candidates = [device === 'cpu' ? cpu : 'wasm'];
-  } else {
-    candidates = [device];
-  }
-
-  const failures: string[] = [];
-  for (const ep of candidates) {
+  const offer = providerOffer(ort);
+  const request = o.executionProviders && o.executionProviders.length > 0 ? o.executionProviders : (o.device ?? 'auto');
+  const open = async (ep: string): Promise<InferenceSession> => {
     try {
-      const session = await ort.InferenceSession.create(bytes, sessionOptions(ep, o));
-      return handle(session, ep);
+      return await ort.InferenceSession.create(bytes, sessionOptions(ep, o));
     } catch (error) {
-      failures.push(`${ep}: ${oneLine(error)}`);
-    }
-  }
-  if (fallback !== undefined) {
-    let session: InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, sessionOptions(fallback, o));
-    } catch (error) {
-      throw summaryError('INVALID_MODEL', `${o.label}: onnxruntime could not load the model on ${fallback}: ${oneLine(error)}`, {
+      if (ep !== offer.fallback) throw error;
+      throw summaryError('INVALID_MODEL', `${o.label}: onnxruntime could not load the model on ${ep}: ${readableReason(error)}`, {
         cause: error,
-        details: { file: o.label, executionProvider: fallback, gpuFailures: failures },
+        details: { file: o.label, executionProvider: ep },
       });
     }
-    const why = candidates.length === 0 ? 'this onnxruntime offers no GPU execution provider' : `no GPU execution provider could run the model (${failures.join('; ')})`;
-    return handle(session, fallback, `device "${device}": ${why}; the mock pass ran on ${fallback}`);
-  }
-  const onCpu = candidates.length === 1 && (candidates[0] === 'cpu' || candidates[0] === 'wasm');
-  throw summaryError(
-    onCpu ? 'INVALID_MODEL' : 'DEVICE_UNAVAILABLE',
-    onCpu
-      ? `${o.label}: onnxruntime could not load the model: ${failures.join('; ')}`
-      : `${o.label}: execution provider(s) ${candidates.join(', ')} could not run the model: ${failures.join('; ')}`,
-    { details: { file: o.label, failures } },
-  );
+  };
+  const chosen = await resolveDevice(request, offer, open, o.label);
+  return handle(chosen.value, chosen.device, chosen.warning);
 }
 
 function sessionOptions(ep: string, o: CreateSessionOptions): InferenceSession.SessionOptions {
@@ -164,11 +144,6 @@ function handle(session: InferenceSession, device: string, warning?: string): Se
   return h;
 }
 
-function oneLine(error: unknown): string {
-  const msg = error instanceof Error ? error.message : String(error);
-  const line = msg.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}
 
 
 /**

@@ -3,7 +3,7 @@
  * weights that moved to the pass's backend are read back first so the user's backend can take them
  * back (webgpu cannot read synchronously from Node).
  */
-import { summaryError, type DeviceRequest } from '@modelsummary/core';
+import { resolveDevice, type DeviceOffer, type DeviceRequest } from '@modelsummary/core';
 import type { Tensor, TfModule } from './types.js';
 
 /** Backends that run on a GPU. */
@@ -44,37 +44,43 @@ async function trySet(tf: TfModule, name: string, weights: () => readonly Tensor
   return ok && tf.getBackend() === name;
 }
 
+/** What this tfjs offers for the device policy: webgpu (and the active GPU backend), then the active backend. */
+function backendOffer(tf: TfModule, previous: string, gpuSetupFailure?: string): DeviceOffer {
+  const webgpu = registered(tf, 'webgpu');
+  const gpu = [...(webgpu ? ['webgpu'] : []), ...(GPU_BACKENDS.has(previous) && previous !== 'webgpu' ? [previous] : [])];
+  const unavailable: Record<string, string> = {};
+  if (!webgpu) {
+    unavailable.webgpu =
+      gpuSetupFailure ??
+      'the webgpu backend is not registered (import @tensorflow/tfjs-backend-webgpu; in Node use @modelsummary/adapter-tfjs/node)';
+  }
+  // `cpu` names the cpu backend, not the fallback (which is whatever backend the user has active).
+  return { gpu, fallback: previous, noun: 'backend', unavailable, fallbackAliases: [] };
+}
+
 /**
- * Switches to the backend for `device`: `cpu` → cpu; `auto` / `gpu` → webgpu when registered and it
- * initialises, else the active backend (with a warning); any other name → that backend or a
- * `DEVICE_UNAVAILABLE` error.
+ * Switches to the backend core's device policy picks for `device`: `auto` / `gpu` → webgpu (or the
+ * active GPU backend), else the active backend with a warning; `cpu` → cpu; a name → that backend
+ * or `DEVICE_UNAVAILABLE`. The user's backend is put back by {@link restoreBackend}.
  */
-export async function selectBackend(tf: TfModule, device: DeviceRequest, weights: () => readonly Tensor[]): Promise<BackendSwitch> {
+export async function selectBackend(
+  tf: TfModule,
+  device: DeviceRequest,
+  weights: () => readonly Tensor[],
+  gpuSetupFailure?: string,
+): Promise<BackendSwitch> {
   await tf.ready();
   const previous = tf.getBackend();
-  const warnings: string[] = [];
-  const result = (backend: string): BackendSwitch => ({ backend, previous, switched: backend !== previous, warnings });
-  const wanted = device === 'auto' || device === 'gpu' ? 'webgpu' : device;
-
-  if (wanted === previous) return result(previous);
-  if (wanted === 'webgpu' && (device === 'auto' || device === 'gpu')) {
-    if (registered(tf, 'webgpu') && (await trySet(tf, 'webgpu', weights))) return result('webgpu');
+  const offer = backendOffer(tf, previous, gpuSetupFailure);
+  const open = async (name: string): Promise<string> => {
+    if (name === previous) return name;
+    if (!registered(tf, name)) throw new Error(`no tfjs backend named "${name}" is registered (registered: ${backendNames(tf)})`);
+    if (await trySet(tf, name, weights)) return name;
     if (tf.getBackend() !== previous) await tf.setBackend(previous);
-    const why = registered(tf, 'webgpu')
-      ? 'the webgpu backend did not initialise (no GPU adapter?)'
-      : 'the webgpu backend is not registered (import @tensorflow/tfjs-backend-webgpu; in Node call setupNodeWebGPU() from @modelsummary/adapter-tfjs/node)';
-    if (GPU_BACKENDS.has(previous)) return result(previous);
-    warnings.push(`device "${device}": ${why}; ran on the active backend "${previous}"${GPU_BACKENDS.has(previous) ? '' : ' (CPU)'}`);
-    return result(previous);
-  }
-  if (!registered(tf, wanted)) {
-    throw summaryError('DEVICE_UNAVAILABLE', `device "${device}": no tfjs backend named "${wanted}" is registered (registered: ${backendNames(tf)})`, {
-      details: { device },
-    });
-  }
-  if (await trySet(tf, wanted, weights)) return result(wanted);
-  if (tf.getBackend() !== previous) await tf.setBackend(previous);
-  throw summaryError('DEVICE_UNAVAILABLE', `device "${device}": the tfjs backend "${wanted}" did not initialise`, { details: { device } });
+    throw new Error(name === 'webgpu' ? 'the webgpu backend did not initialise (no GPU adapter?)' : `the tfjs backend "${name}" did not initialise`);
+  };
+  const chosen = await resolveDevice(device, offer, open, 'tfjs');
+  return { backend: chosen.device, previous, switched: chosen.device !== previous, warnings: chosen.warning ? [chosen.warning] : [] };
 }
 
 /** Puts the user's backend back, after caching the model's weights so they can move back. */

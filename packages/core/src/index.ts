@@ -10,3 +10,4 @@ export * from './fold.js';
 export * from './summarize.js';
 export * from './macs.js';
 export * from './format/index.js';
+export * from './device.js';
