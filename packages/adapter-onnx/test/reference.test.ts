@@ -10,7 +10,7 @@ const models = referenceModels();
 const nodeRows = (s: ModelSummary) => s.layers.filter((l) => l.type !== 'scope');
 
 function checkAgainstReference(s: ModelSummary, ref: RefOnnx, mapShape: (shape: number[]) => number[] = (x) => x): void {
-  const rows = new Map(nodeRows(s).map((l) => [l.name, l]));
+  const rows = new Map(nodeRows(s).map((l) => [l.id, l]));
   const refNodes = ref.nodes.filter((n) => n.op_type !== 'Constant');
   // one row per node; Constant nodes are graph nodes but not rows
   expect(rows.size).toBe(refNodes.length);
@@ -48,7 +48,7 @@ describe.skipIf(!HAVE_REFERENCE)('reference models (onnxruntime-node, cpu)', () 
     const model = await onnxAdapter(modelBytes('mnist_net'), { ort: ortNode, fileName: 'mnist_net.onnx' });
     const s = await summarize(model, { device: 'cpu' });
     expect(s.totals.macs).toBe(487_600);
-    const conv1 = s.layers.find((l) => l.name === '/conv1/Conv')!;
+    const conv1 = s.layers.find((l) => l.id === '/conv1/Conv')!;
     expect(conv1.macs).toBe(149_760); // 10·24·24·25 + 5,760 bias
     // the scope `conv1` holds only this node: it is folded into the node's row
     expect(s.layers.some((l) => l.type === 'scope' && l.name === 'conv1')).toBe(false);
@@ -87,8 +87,8 @@ describe.skipIf(!HAVE_REFERENCE)('reference models (onnxruntime-node, cpu)', () 
   test('multi_input: one shared block counted once, both rows in sharedWith', async () => {
     const model = await onnxAdapter(modelBytes('multi_input'), { ort: ortNode, fileName: 'multi_input.onnx' });
     const s = await summarize(model, { device: 'cpu' });
-    const a = s.layers.find((l) => l.name === '/features/features.0/Conv')!;
-    const b = s.layers.find((l) => l.name === '/features/features.0_1/Conv')!;
+    const a = s.layers.find((l) => l.id === '/features/features.0/Conv')!;
+    const b = s.layers.find((l) => l.id === '/features/features.0_1/Conv')!;
     expect(a.params).toBe(10);
     expect(b.params).toBe(0);
     expect(a.sharedWith).toEqual([b.id]);
@@ -126,10 +126,10 @@ describe.skipIf(!HAVE_REFERENCE)('reference models (onnxruntime-node, cpu)', () 
     expect(s.device).toBe('none');
     expect(s.totals.params).toBe(21_840);
     expect(nodeRows(s).length).toBe(11);
-    const last = s.layers.find((l) => l.name === '/LogSoftmax')!;
+    const last = s.layers.find((l) => l.id === '/LogSoftmax')!;
     expect(last.outputShapes).toEqual([[1, 10]]);
     expect(last.provenance?.shape).toBe('static');
-    expect(s.layers.find((l) => l.name === '/conv1/Conv')!.executed).toBe(false);
+    expect(s.layers.find((l) => l.id === '/conv1/Conv')!.executed).toBe(false);
     expect(s.warnings.join('\n')).toMatch(/not observed/);
   });
 

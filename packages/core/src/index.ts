@@ -11,3 +11,4 @@ export * from './summarize.js';
 export * from './macs.js';
 export * from './format/index.js';
 export * from './device.js';
+export * from './graph.js';
