@@ -512,7 +512,7 @@ describe('properties', () => {
         const rows = visibleRows(s, depth);
         expect(rows.every((v) => v.row.depth <= depth)).toBe(true);
         expect(rows.reduce((sum, v) => sum + v.params, 0)).toBe(s.totals.params);
-        expect(rows.reduce((sum, v) => sum + (v.trainableParams ?? 0), 0)).toBe(s.totals.trainableParams);
+        expect(rows.reduce((sum, v) => sum + (v.trainableParams ?? 0), 0)).toBe(s.totals.trainableParams ?? 0);
       }),
       { numRuns: 300 },
     );
