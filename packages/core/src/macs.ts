@@ -3,10 +3,16 @@
  *
  * Conventions: one multiply-add = 1 MAC (FLOPs = 2 × MACs); adding a bias costs 1 MAC per output
  * element (as torchinfo and onnx-tool); activations, pooling, reshapes and other data movement
- * cost 0 ({@link ZERO_MAC_OPS}). Every count covers the whole tensor, batch included. Inputs are
+ * cost 0 (softmax included). Every count covers the whole tensor, batch included. Inputs are
  * concrete shapes; a negative, fractional or non-finite number throws `INVALID_SHAPE`.
+ *
+ * These are pure formulas and name no runtime op: which op uses which formula, and which ops cost
+ * 0, is each runtime's MACs table (one entry per op; see {@link defineMacsTable}).
  */
 import { summaryError } from './errors.js';
+
+export { defineMacsTable, macsFromTable } from './macs-table.js';
+export type { MacsRule, MacsTable, MacsTableSpec } from './macs-table.js';
 
 /** Parameters of {@link convMacs}. */
 export interface ConvMacsParams {
@@ -198,7 +204,7 @@ export function rnnMacs(p: RecurrentMacsParams): number {
  * Multi-head attention, with h heads, dk = keyDim, dv = valueDim, B = batch, Lq / Lk = lengths:
  * projections (when `projections`) `B·Lq·E·h·dk` (Q) + `B·Lk·Ek·h·dk` (K) + `B·Lk·Ev·h·dv` (V)
  * + `B·Lq·h·dv·Eout` (output), each plus its output elements when `bias`; then `B·h·Lq·Lk·dk`
- * (Q·Kᵀ) + `B·h·Lq·Lk·dv` (weights·V). Scaling and softmax are not included (see {@link softmaxMacs}).
+ * (Q·Kᵀ) + `B·h·Lq·Lk·dv` (weights·V). Scaling and softmax are not included (activations cost 0).
  */
 export function attentionMacs(p: AttentionMacsParams): number {
   const fn = 'attentionMacs';
@@ -254,49 +260,6 @@ export function layerNormMacs(p: { outputShape: readonly number[]; affine?: bool
 export function elementwiseMacs(outputShape: readonly number[]): number {
   return product(shape('elementwiseMacs', 'outputShape', outputShape));
 }
-
-/**
- * Softmax: 1 MAC per output element (the normalisation; max, exp and the sum's adds are not
- * counted, as activations are not).
- */
-export function softmaxMacs(outputShape: readonly number[]): number {
-  return product(shape('softmaxMacs', 'outputShape', outputShape));
-}
-
-/**
- * Op and layer type names that cost 0 MACs by convention: activations, pooling, reductions,
- * comparisons, shape and data movement, lookups — ONNX `op_type`s and TF.js class names.
- * Binary arithmetic (ONNX Add/Mul/..., TF.js merge layers) is left out on purpose: it is
- * {@link elementwiseMacs} when one operand is a weight, which only the adapter knows.
- */
-export const ZERO_MAC_OPS: ReadonlySet<string> = new Set([
-  // ONNX activations
-  'Relu', 'LeakyRelu', 'Elu', 'Selu', 'Celu', 'Gelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh',
-  'Softplus', 'Softsign', 'Mish', 'ThresholdedRelu', 'Clip', 'Erf', 'Exp', 'Log', 'Sqrt',
-  'Reciprocal', 'Abs', 'Neg', 'Sign', 'Floor', 'Ceil', 'Round', 'Sin', 'Cos',
-  // ONNX pooling and reductions
-  'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'LpPool', 'GlobalLpPool', 'MaxRoiPool',
-  'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2',
-  'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare', 'ArgMax', 'ArgMin', 'TopK',
-  // ONNX comparisons and logic
-  'Max', 'Min', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor',
-  'Not', 'Where', 'IsNaN', 'IsInf',
-  // ONNX shape and data movement
-  'Reshape', 'Flatten', 'Transpose', 'Concat', 'Split', 'Squeeze', 'Unsqueeze', 'Slice', 'Gather',
-  'GatherElements', 'GatherND', 'ScatterND', 'ScatterElements', 'Expand', 'Tile', 'Pad', 'Shape',
-  'Size', 'Constant', 'ConstantOfShape', 'Identity', 'Dropout', 'Cast', 'CastLike', 'Range',
-  'NonZero', 'OneHot', 'Resize', 'Upsample', 'DepthToSpace', 'SpaceToDepth', 'Trilu',
-  // TF.js activations
-  'ReLU', 'LeakyReLU', 'ELU', 'ThresholdedReLU', 'Activation',
-  // TF.js pooling
-  'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'AveragePooling1D', 'AveragePooling2D',
-  'AveragePooling3D', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalMaxPooling1D',
-  'GlobalMaxPooling2D',
-  // TF.js shape, regularisation and data movement
-  'InputLayer', 'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Concatenate', 'Maximum', 'Minimum',
-  'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Masking',
-  'Cropping2D', 'ZeroPadding2D', 'UpSampling2D', 'Embedding',
-]);
 
 function recurrentMacs(fn: string, gates: number, p: RecurrentMacsParams): number {
   const t = count(fn, 'seqLen', p.seqLen);
