@@ -1,23 +1,27 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ModelSummaryError } from '../src/errors.js';
+import { ModelSummaryError, summaryError } from '../src/errors.js';
+import { isConcreteShape } from '../src/shape.js';
 import {
   attentionMacs,
   batchNormMacs,
   convMacs,
   convTransposeMacs,
+  defineMacsTable,
   denseMacs,
   elementwiseMacs,
   gemmMacs,
   gruMacs,
   layerNormMacs,
   lstmMacs,
+  macsFromTable,
   matmulMacs,
   rnnMacs,
-  softmaxMacs,
-  ZERO_MAC_OPS,
 } from '../src/macs.js';
+import { ONNX_MACS } from '../../adapter-onnx/src/macs-table.js';
+import { GRAPH_OP_MACS } from '../../adapter-tfjs/src/graph-macs-table.js';
+import { LAYER_MACS } from '../../adapter-tfjs/src/layer-macs-table.js';
 
 interface TorchinfoRow {
   row: number;
@@ -321,31 +325,144 @@ describe('normalisation, elementwise, softmax', () => {
     expect(layerNormMacs({ outputShape: [2, 10, 64], affine: false })).toBe(0);
   });
 
-  it('elementwise and softmax: 1 per output element', () => {
+  it('elementwise: 1 per output element', () => {
     expect(elementwiseMacs([2, 3, 4])).toBe(24);
-    expect(softmaxMacs([1, 1000])).toBe(1000);
     expect(elementwiseMacs([])).toBe(1);
+  });
+
+  it('softmax is 0 in every adapter table (an activation), and core has no softmax formula', async () => {
+    expect(ONNX_MACS.zero.has('Softmax')).toBe(true);
+    expect(ONNX_MACS.zero.has('LogSoftmax')).toBe(true);
+    expect(GRAPH_OP_MACS.zero.has('Softmax')).toBe(true);
+    expect(LAYER_MACS.zero.has('Softmax')).toBe(true);
+    expect(macsFromTable(ONNX_MACS, 'Softmax', undefined as never)).toBe(0);
+    expect(macsFromTable(GRAPH_OP_MACS, 'Softmax', undefined as never)).toBe(0);
+    expect(macsFromTable(LAYER_MACS, 'Softmax', undefined as never)).toBe(0);
+    const core = await import('../src/macs.js');
+    expect('softmaxMacs' in core).toBe(false);
   });
 });
 
-describe('ZERO_MAC_OPS', () => {
-  it('has ONNX op types and TF.js class names, and no op with its own formula', () => {
+describe('the adapter tables: zero lists per runtime, no op both 0 and a formula', () => {
+  it('ONNX op types, TF.js graph ops and TF.js layer classes each in their own table', () => {
     for (const op of ['Relu', 'Sigmoid', 'Tanh', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Reshape', 'Flatten', 'Transpose', 'Concat', 'Dropout', 'Identity', 'Shape', 'Gather', 'Squeeze', 'Unsqueeze', 'Slice', 'Clip']) {
-      expect(ZERO_MAC_OPS.has(op), op).toBe(true);
+      expect(ONNX_MACS.zero.has(op), op).toBe(true);
     }
     for (const layer of ['ReLU', 'Activation', 'MaxPooling2D', 'Flatten', 'Reshape', 'Dropout', 'InputLayer', 'Concatenate']) {
-      expect(ZERO_MAC_OPS.has(layer), layer).toBe(true);
+      expect(LAYER_MACS.zero.has(layer), layer).toBe(true);
     }
-    for (const op of ['Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'Softmax', 'LSTM', 'BatchNormalization', 'Dense', 'Conv2D', 'PReLU']) {
-      expect(ZERO_MAC_OPS.has(op), op).toBe(false);
+    for (const op of ['Relu', 'MaxPool', 'Reshape', 'ConcatV2', 'Identity', 'Maximum']) {
+      expect(GRAPH_OP_MACS.zero.has(op), op).toBe(true);
     }
+    for (const op of ['Conv', 'Gemm', 'MatMul', 'Add', 'Mul', 'LSTM', 'BatchNormalization', 'PRelu', 'com.microsoft:Attention']) {
+      expect(ONNX_MACS.zero.has(op), op).toBe(false);
+      expect(ONNX_MACS.formulas.has(op), op).toBe(true);
+    }
+    for (const layer of ['Dense', 'Conv2D', 'PReLU', 'LSTM', 'Add']) {
+      expect(LAYER_MACS.zero.has(layer), layer).toBe(false);
+      expect(LAYER_MACS.formulas.has(layer), layer).toBe(true);
+    }
+    for (const op of ['Conv2D', 'MatMul', 'AddV2', 'FusedBatchNormV3']) {
+      expect(GRAPH_OP_MACS.zero.has(op), op).toBe(false);
+      expect(GRAPH_OP_MACS.formulas.has(op), op).toBe(true);
+    }
+  });
+
+  it('a table names only its own runtime: no TF.js class in the ONNX table, no ONNX op type in the layer table', () => {
+    for (const layer of ['ReLU', 'MaxPooling2D', 'InputLayer', 'Concatenate', 'Dense']) expect(ONNX_MACS.categories.has(layer), layer).toBe(false);
+    for (const op of ['Relu', 'MaxPool', 'Concat', 'Unsqueeze', 'Gemm']) expect(LAYER_MACS.categories.has(op), op).toBe(false);
+  });
+
+  it('core itself lists no runtime op names', async () => {
+    const core = await import('../src/macs.js');
+    expect('ZERO_MAC_OPS' in core).toBe(false);
+  });
+});
+
+describe('macsFromTable', () => {
+  interface Call {
+    shape?: readonly (number | string | null)[];
+    groups?: number;
+  }
+  const concrete = (s: Call['shape']): number[] | undefined => (s && isConcreteShape(s) ? [...s] : undefined);
+  const table = defineMacsTable<Call>({
+    zero: { activations: ['Relu', 'Tanh'], movement: ['Reshape'] },
+    formulas: {
+      arithmetic: {
+        Add: (c) => {
+          const y = concrete(c.shape);
+          return y ? elementwiseMacs(y) : undefined;
+        },
+      },
+      convolution: {
+        Conv: (c) => {
+          const y = concrete(c.shape);
+          return y ? convMacs({ outputShape: y, inChannels: 8, kernelSize: [3, 3], groups: c.groups ?? 1 }) : undefined;
+        },
+      },
+      buggy: {
+        Broken: (c) => c.shape!.length, // a programming error when shape is missing
+        Rejecting: () => {
+          throw summaryError('INVALID_INPUT', 'not a shape problem');
+        },
+        NotACount: () => Number.NaN,
+      },
+    },
+  });
+
+  it('0 for an op of the zero list, whatever the shapes', () => {
+    expect(macsFromTable(table, 'Relu', {})).toBe(0);
+    expect(macsFromTable(table, 'Reshape', { shape: ['N', 3] })).toBe(0);
+  });
+
+  it("the formula's count for a formula op", () => {
+    expect(macsFromTable(table, 'Add', { shape: [2, 3, 4] })).toBe(24);
+    expect(macsFromTable(table, 'Conv', { shape: [1, 2, 5, 5] })).toBe(50 * 8 * 9);
+  });
+
+  it('undefined for an op the table does not know (and for Object.prototype names)', () => {
+    expect(macsFromTable(table, 'Gelu', { shape: [2, 3] })).toBeUndefined();
+    expect(macsFromTable(table, 'constructor', {})).toBeUndefined();
+    expect(macsFromTable(table, 'toString', {})).toBeUndefined();
+    expect(macsFromTable(table, '__proto__', {})).toBeUndefined();
+  });
+
+  it('undefined when a shape the formula needs is not concrete or not known', () => {
+    expect(macsFromTable(table, 'Add', { shape: ['batch', 3] })).toBeUndefined();
+    expect(macsFromTable(table, 'Add', { shape: [null, 3] })).toBeUndefined();
+    expect(macsFromTable(table, 'Add', {})).toBeUndefined();
+  });
+
+  it('undefined when the shapes contradict each other (INVALID_SHAPE from a helper)', () => {
+    // 8 input channels do not divide into 3 groups: convMacs throws INVALID_SHAPE
+    expectInvalid(() => convMacs({ outputShape: [1, 3, 5, 5], inChannels: 8, kernelSize: [3, 3], groups: 3 }));
+    expect(macsFromTable(table, 'Conv', { shape: [1, 3, 5, 5], groups: 3 })).toBeUndefined();
+  });
+
+  it('a TypeError from a formula propagates: a bug is not "?"', () => {
+    expect(() => macsFromTable(table, 'Broken', {})).toThrow(TypeError);
+    expect(macsFromTable(table, 'Broken', { shape: [4, 4] })).toBe(2);
+  });
+
+  it('any error other than INVALID_SHAPE propagates, and so does a formula that returns no count', () => {
+    expect(() => macsFromTable(table, 'Rejecting', {})).toThrow(/not a shape problem/);
+    expect(() => macsFromTable(table, 'NotACount', {})).toThrow(/NotACount.*returned NaN/);
+  });
+
+  it('defineMacsTable: an op listed twice is an error in the table', () => {
+    const rule = (): number => 1;
+    expect(() => defineMacsTable({ zero: { a: ['Relu'], b: ['Relu'] }, formulas: {} })).toThrow(/'Relu' is listed twice/);
+    expect(() => defineMacsTable({ zero: { a: ['Add'] }, formulas: { arithmetic: { Add: rule } } })).toThrow(/'Add' is listed twice/);
+    expect(() => defineMacsTable({ zero: {}, formulas: { x: { Add: rule }, y: { Add: rule } } })).toThrow(/'Add' is listed twice/);
+    expect(table.categories.get('Conv')).toBe('formulas/convolution');
+    expect(table.categories.get('Tanh')).toBe('zero/activations');
   });
 });
 
 describe('INVALID_SHAPE errors', () => {
   it.each([
     ['negative dim', () => elementwiseMacs([2, -1])],
-    ['fractional dim', () => softmaxMacs([2.5])],
+    ['fractional dim', () => elementwiseMacs([2.5])],
     ['NaN', () => denseMacs({ outputShape: [1, 2], inFeatures: Number.NaN })],
     ['Infinity', () => gemmMacs({ m: Number.POSITIVE_INFINITY, n: 1, k: 1 })],
     ['negative channels', () => convMacs({ outputShape: [1, 2, 3, 3], inChannels: -2, kernelSize: [1, 1] })],
