@@ -10,7 +10,9 @@ import {
   toJSON,
   torchinfoMultAddsLine,
   validateSummaryJSON,
+  OUTPUT_FORMATS,
   type ColumnName,
+  type FormatOptionName,
   type OutputFormat,
 } from '../src/format/index.js';
 import { pythonFixed2 } from '../src/format/memory.js';
@@ -534,5 +536,86 @@ describe('torchinfo convention with unknown MACs', () => {
   it('keeps torchinfo’s number and says it is a lower bound', () => {
     const s = finish({ ...mnistTorchinfo, layers: [...mnistTorchinfo.layers, row({ id: 'x', name: 'x', type: 'Custom' })] }, true);
     expect(formatSummary(s)).toContain('Total mult-adds (k): 487.60 (lower bound: 1 layer with unknown MACs not counted)\n');
+  });
+});
+
+describe('the format registry (OUTPUT_FORMATS)', () => {
+  const names = OUTPUT_FORMATS.map((f) => f.name);
+  const OPTION_NAMES: FormatOptionName[] = ['depth', 'columns', 'ascii', 'units', 'maxWidth'];
+
+  it('lists each format once, table first (the default), with a one-line description', () => {
+    expect(names).toEqual(['table', 'markdown', 'csv', 'html', 'json']);
+    const spellings = OUTPUT_FORMATS.flatMap((f) => [f.name, ...f.aliases]);
+    expect(new Set(spellings).size).toBe(spellings.length);
+    for (const f of OUTPUT_FORMATS) {
+      expect(f.description, f.name).toMatch(/^\S.{10,80}$/);
+      for (const o of f.options) expect(OPTION_NAMES, f.name).toContain(o);
+    }
+    expect(formatSummary(smallCnn)).toBe(formatSummary(smallCnn, { format: names[0] }));
+  });
+
+  it('formatSummary renders every format through its descriptor', () => {
+    for (const f of OUTPUT_FORMATS) {
+      const view = { depth: 1, columns: ALL_COLUMNS, ascii: true, units: 'iec' as const };
+      const options = Object.fromEntries(f.options.filter((o) => o !== 'maxWidth').map((o) => [o, view[o as keyof typeof view]]));
+      expect(formatSummary(sharedMulti, { format: f.name, ...options }), f.name).toBe(
+        f.render(sharedMulti, { depth: Number.POSITIVE_INFINITY, columns: DEFAULT_COLUMNS, ascii: false, units: 'si', ...options }),
+      );
+    }
+  });
+
+  it('an unknown format is INVALID_OPTION listing every registered format', () => {
+    try {
+      formatSummary(smallCnn, { format: 'yaml' as OutputFormat });
+      expect.unreachable();
+    } catch (e) {
+      expect(ModelSummaryError.isInstance(e)).toBe(true);
+      const error = e as ModelSummaryError;
+      expect(error.code).toBe('INVALID_OPTION');
+      expect(error.message).toBe(`Unknown format "yaml"; choose among ${names.join(', ')}.`);
+      expect(error.details).toMatchObject({ option: 'format', value: 'yaml', allowed: names });
+    }
+  });
+
+  it('a format that reads no option gets none checked; the others get every option checked', () => {
+    const json = OUTPUT_FORMATS.filter((f) => f.options.length === 0).map((f) => f.name);
+    expect(json).toEqual(['json']);
+    expect(() => formatSummary(smallCnn, { format: 'json', depth: -1, units: 'bits' as 'si' })).not.toThrow();
+    for (const f of OUTPUT_FORMATS.filter((x) => x.options.length > 0)) {
+      expect(() => formatSummary(smallCnn, { format: f.name, units: 'bits' as 'si' }), f.name).toThrow(/units/);
+      expect(() => formatSummary(smallCnn, { format: f.name, depth: -1 }), f.name).toThrow(/depth/);
+    }
+  });
+});
+
+describe('schema v1: one table per object, read by toJSON and by the validator', () => {
+  /** Every object path of a document with its keys: `$`, `$.model`, `$.layers[0]`, ... */
+  function objects(value: unknown, path = '$', out: [string, Record<string, unknown>][] = []) {
+    if (Array.isArray(value)) value.forEach((v, i) => objects(v, `${path}[${i}]`, out));
+    else if (typeof value === 'object' && value !== null) {
+      out.push([path, value as Record<string, unknown>]);
+      for (const [k, v] of Object.entries(value)) objects(v, `${path}.${k}`, out);
+    }
+    return out;
+  }
+  const OPTIONAL = new Set(['parentId', 'trainableParams', 'nonTrainableParams', 'sharedWith', 'measuredPeakBytes']);
+
+  it('every key toJSON writes is one the validator knows, and every required one it misses is a problem', () => {
+    const doc = toJSON(smallCnn);
+    const found = objects(doc);
+    expect(found.length).toBeGreaterThan(10);
+    for (const [path, obj] of found) {
+      for (const key of Object.keys(obj)) {
+        const copy = structuredClone(doc) as unknown as Record<string, unknown>;
+        const target = objects(copy).find(([p]) => p === path)![1];
+        delete target[key];
+        const problems = validateSummaryJSON(copy);
+        if (OPTIONAL.has(key)) continue;
+        expect(problems.some((p) => p.startsWith(`${path}.${key}`)), `${path}.${key}: ${problems.join('; ')}`).toBe(true);
+      }
+      const copy = structuredClone(doc) as unknown as Record<string, unknown>;
+      objects(copy).find(([p]) => p === path)![1].surplus = 1;
+      expect(validateSummaryJSON(copy), path).toEqual([`${path}.surplus: unknown key`]);
+    }
   });
 });

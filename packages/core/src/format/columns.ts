@@ -6,48 +6,65 @@ import type { VisibleRow } from './rows.js';
 import type { Glyphs } from './text.js';
 import { ALL_COLUMNS, type ColumnName } from './types.js';
 
-/** Column headers, torchinfo's wording where it has the column. */
-export const COLUMN_TITLES: Readonly<Record<ColumnName, string>> = {
-  inputShape: 'Input Shape',
-  outputShape: 'Output Shape',
-  params: 'Param #',
-  paramsPercent: 'Param %',
-  trainable: 'Trainable',
-  macs: 'Mult-Adds',
-  kernel: 'Kernel Shape',
-  outputBytes: 'Output Size',
+/** Everything about one column but its cells: names, header, alignment, the spellings parseColumns takes. */
+interface ColumnSpec {
+  /** Header text, torchinfo's wording where it has the column. */
+  title: string;
+  /** Machine name (HTML class `ms-…`). */
+  key: string;
+  /** CSV header. */
+  csv: string;
+  /** Right-aligned. */
+  numeric: boolean;
+  /** Other names `parseColumns` accepts (torchinfo's among them), case and `_` / `-` / space ignored. */
+  aliases: readonly string[];
+}
+
+const COLUMNS: { readonly [C in ColumnName]: ColumnSpec } = {
+  inputShape: {
+    title: 'Input Shape', key: 'input_shape', csv: 'input_shapes', numeric: false,
+    aliases: ['input', 'inputs', 'in', 'input_size', 'input_shape', 'inputshapes'],
+  },
+  outputShape: {
+    title: 'Output Shape', key: 'output_shape', csv: 'output_shapes', numeric: false,
+    aliases: ['output', 'outputs', 'out', 'output_size', 'output_shape', 'outputshapes', 'shape'],
+  },
+  kernel: { title: 'Kernel Shape', key: 'kernel', csv: 'kernel', numeric: false, aliases: ['kernel_size', 'kernel_shape', 'kernelsize'] },
+  params: {
+    title: 'Param #', key: 'params', csv: 'params', numeric: true,
+    aliases: ['param', 'parameters', 'num_params', 'param_count', 'param#', '#params'],
+  },
+  paramsPercent: {
+    title: 'Param %', key: 'params_percent', csv: 'params_percent', numeric: true,
+    aliases: ['params_percent', 'param_percent', 'percent', '%', 'param%', 'params%'],
+  },
+  trainable: { title: 'Trainable', key: 'trainable_params', csv: 'trainable_params', numeric: false, aliases: ['trainable_params', 'train'] },
+  macs: { title: 'Mult-Adds', key: 'macs', csv: 'macs', numeric: true, aliases: ['mac', 'mult_adds', 'multadds', 'mult-adds', 'madds'] },
+  outputBytes: {
+    title: 'Output Size', key: 'output_bytes', csv: 'output_bytes', numeric: true,
+    aliases: ['output_bytes', 'bytes', 'out_bytes', 'memory', 'mem'],
+  },
 };
 
-/** Machine names (CSV header, HTML classes). */
-export const COLUMN_KEYS: Readonly<Record<ColumnName, string>> = {
-  inputShape: 'input_shape',
-  outputShape: 'output_shape',
-  params: 'params',
-  paramsPercent: 'params_percent',
-  trainable: 'trainable_params',
-  macs: 'macs',
-  kernel: 'kernel',
-  outputBytes: 'output_bytes',
-};
+const each = <T>(pick: (spec: ColumnSpec) => T) =>
+  Object.fromEntries(ALL_COLUMNS.map((c) => [c, pick(COLUMNS[c])])) as Readonly<Record<ColumnName, T>>;
+
+/** Column headers, torchinfo's wording where it has the column. */
+export const COLUMN_TITLES: Readonly<Record<ColumnName, string>> = each((c) => c.title);
+
+/** Machine names (HTML classes). */
+export const COLUMN_KEYS: Readonly<Record<ColumnName, string>> = each((c) => c.key);
+
+/** CSV headers. */
+export const CSV_HEADERS: Readonly<Record<ColumnName, string>> = each((c) => c.csv);
 
 /** Numeric columns are right-aligned. */
-export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(['params', 'paramsPercent', 'macs', 'outputBytes']);
+export const NUMERIC_COLUMNS: ReadonlySet<ColumnName> = new Set(ALL_COLUMNS.filter((c) => COLUMNS[c].numeric));
 
-const ALIASES: Record<string, ColumnName> = {};
-function alias(column: ColumnName, ...names: string[]): void {
-  for (const n of [column, ...names]) ALIASES[normalize(n)] = column;
-}
 function normalize(name: string): string {
   return name.toLowerCase().replace(/[\s_-]+/g, '');
 }
-alias('inputShape', 'input', 'inputs', 'in', 'input_size', 'input_shape', 'inputshapes');
-alias('outputShape', 'output', 'outputs', 'out', 'output_size', 'output_shape', 'outputshapes', 'shape');
-alias('params', 'param', 'parameters', 'num_params', 'param_count', 'param#', '#params');
-alias('paramsPercent', 'params_percent', 'param_percent', 'percent', '%', 'param%', 'params%');
-alias('trainable', 'trainable_params', 'train');
-alias('macs', 'mac', 'mult_adds', 'multadds', 'mult-adds', 'madds');
-alias('kernel', 'kernel_size', 'kernel_shape', 'kernelsize');
-alias('outputBytes', 'output_bytes', 'bytes', 'out_bytes', 'memory', 'mem');
+const ALIASES = new Map<string, ColumnName>(ALL_COLUMNS.flatMap((c) => [c, ...COLUMNS[c].aliases].map((n) => [normalize(n), c] as const)));
 
 /**
  * Parses a column list such as `"input,output,params"` (comma or whitespace separated; torchinfo
@@ -63,7 +80,7 @@ export function parseColumns(list: string): ColumnName[] {
   }
   const out: ColumnName[] = [];
   for (const name of names) {
-    const column = ALIASES[normalize(name)];
+    const column = ALIASES.get(normalize(name));
     if (column === undefined) {
       throw summaryError('INVALID_OPTION', `Unknown column "${name}"; choose among ${ALL_COLUMNS.join(', ')}.`, {
         details: { option: 'columns', value: name, allowed: [...ALL_COLUMNS] },

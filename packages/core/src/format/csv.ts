@@ -1,8 +1,8 @@
 import type { Shape } from '../contract.js';
 import type { ModelSummary } from '../summary.js';
-import { kernelOf } from './columns.js';
+import { CSV_HEADERS, kernelOf } from './columns.js';
 import { visibleRows, type VisibleRow } from './rows.js';
-import type { ColumnName } from './types.js';
+import type { ColumnName, OutputFormatDescriptor } from './types.js';
 
 export interface CsvOptions {
   depth: number;
@@ -48,17 +48,6 @@ function csvValue(v: VisibleRow, column: ColumnName, totalParams: number): strin
 /** Header names of the fixed leading columns. */
 export const CSV_LEADING = ['id', 'name', 'type', 'depth', 'parent_id', 'call_index', 'executed'] as const;
 
-const CSV_KEYS: Record<ColumnName, string> = {
-  inputShape: 'input_shapes',
-  outputShape: 'output_shapes',
-  params: 'params',
-  paramsPercent: 'params_percent',
-  trainable: 'trainable_params',
-  macs: 'macs',
-  kernel: 'kernel',
-  outputBytes: 'output_bytes',
-};
-
 /**
  * CSV (RFC 4180: CRLF line ends, fields quoted only when needed, quotes doubled). One line per
  * visible row after a header. Numbers raw (no separators, no units; bytes in bytes); params and
@@ -67,7 +56,7 @@ const CSV_KEYS: Record<ColumnName, string> = {
  * did not run; `trainable_params` empty when the runtime has no notion of it.
  */
 export function formatCsv(summary: ModelSummary, options: CsvOptions): string {
-  const header = [...CSV_LEADING, ...options.columns.map((c) => CSV_KEYS[c])];
+  const header = [...CSV_LEADING, ...options.columns.map((c) => CSV_HEADERS[c])];
   const lines: string[] = [header.join(',')];
   const total = summary.totals.params;
   for (const v of visibleRows(summary, options.depth)) {
@@ -86,3 +75,11 @@ export function formatCsv(summary: ModelSummary, options: CsvOptions): string {
   }
   return lines.join('\r\n') + '\r\n';
 }
+
+export const csvFormat: OutputFormatDescriptor<'csv'> = {
+  name: 'csv',
+  aliases: [],
+  description: 'RFC 4180 CSV: one line per row, raw numbers, bytes in bytes',
+  options: ['depth', 'columns'],
+  render: formatCsv,
+};

@@ -4,7 +4,7 @@ import { cellText, COLUMN_KEYS, COLUMN_TITLES, NUMERIC_COLUMNS, type CellContext
 import { conventionsLine, inputDescriptions, memoryPairs, totalsPairs } from './footer.js';
 import { treePrefix, visibleRows } from './rows.js';
 import { glyphsFor } from './text.js';
-import type { ColumnName } from './types.js';
+import type { ColumnName, OutputFormatDescriptor } from './types.js';
 
 export interface HtmlOptions {
   depth: number;
@@ -85,3 +85,11 @@ export function formatHtml(summary: ModelSummary, options: HtmlOptions): string 
   out.push('</table>');
   return out.join('\n') + '\n';
 }
+
+export const htmlFormat: OutputFormatDescriptor<'html'> = {
+  name: 'html',
+  aliases: [],
+  description: 'a <table class="modelsummary"> fragment, no styles or scripts',
+  options: ['depth', 'columns', 'ascii', 'units'],
+  render: formatHtml,
+};

@@ -4,7 +4,7 @@ import { cellText, COLUMN_TITLES, NUMERIC_COLUMNS, type CellContext } from './co
 import { conventionsLine, inputDescriptions, memoryPairs, totalsPairs } from './footer.js';
 import { treePrefix, visibleRows } from './rows.js';
 import { cleanText, displayWidth, glyphsFor, padEnd, padStart } from './text.js';
-import type { ColumnName } from './types.js';
+import type { ColumnName, OutputFormatDescriptor } from './types.js';
 
 export interface MarkdownOptions {
   depth: number;
@@ -80,3 +80,11 @@ export function formatMarkdown(summary: ModelSummary, options: MarkdownOptions):
   }
   return out.join('\n') + '\n';
 }
+
+export const markdownFormat: OutputFormatDescriptor<'markdown'> = {
+  name: 'markdown',
+  aliases: ['md'],
+  description: 'GitHub-flavoured Markdown: one table, totals and memory as a list',
+  options: ['depth', 'columns', 'ascii', 'units'],
+  render: formatMarkdown,
+};

@@ -4,7 +4,7 @@ import { cellText, COLUMN_TITLES, layerLabel, NUMERIC_COLUMNS, type CellContext 
 import { conventionsLine, headerPairs, inputDescriptions, memoryPairs, totalsPairs, type Pair } from './footer.js';
 import { treePrefix, visibleRows } from './rows.js';
 import { cleanText, displayWidth, glyphsFor, padEnd, padStart, truncate } from './text.js';
-import type { ColumnName } from './types.js';
+import type { ColumnName, OutputFormatDescriptor } from './types.js';
 
 export interface TableOptions {
   depth: number;
@@ -121,3 +121,11 @@ export function formatTable(summary: ModelSummary, options: TableOptions): strin
   lines.push(heavy);
   return lines.join('\n') + '\n';
 }
+
+export const tableFormat: OutputFormatDescriptor<'table'> = {
+  name: 'table',
+  aliases: ['text', 'txt'],
+  description: 'torchinfo-like text: the layer tree, totals, memory, conventions',
+  options: ['depth', 'columns', 'ascii', 'units', 'maxWidth'],
+  render: formatTable,
+};

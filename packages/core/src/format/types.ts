@@ -1,7 +1,8 @@
+import type { ModelSummary } from '../summary.js';
 import type { UnitSystem } from '../units.js';
+import type { OutputFormat } from './registry.js';
 
-/** The renderings `formatSummary` knows. */
-export type OutputFormat = 'table' | 'markdown' | 'csv' | 'html' | 'json';
+export type { OutputFormat };
 
 /** Optional per-row columns (the layer column is always there). */
 export type ColumnName =
@@ -49,4 +50,36 @@ export interface FormatOptions {
   units?: UnitSystem;
   /** `table` only: shorten layer names with an ellipsis so lines fit this display width when possible. */
   maxWidth?: number;
+}
+
+/** The `FormatOptions` besides `format` that shape a rendering. */
+export type FormatOptionName = Exclude<keyof FormatOptions, 'format'>;
+
+/** `FormatOptions` checked and with their defaults filled in, as a format's `render` gets them. */
+export interface FormatViewOptions {
+  depth: number;
+  columns: readonly ColumnName[];
+  ascii: boolean;
+  units: UnitSystem;
+  maxWidth?: number;
+}
+
+/**
+ * One output format of the registry (`OUTPUT_FORMATS`): `formatSummary`, the CLI's `--format`
+ * (its help and its check) and the docs all read these. A new format is one file exporting its
+ * descriptor and one line in the registry.
+ */
+export interface OutputFormatDescriptor<Name extends string = string> {
+  /** The value of `FormatOptions.format` and of the CLI's `--format`. */
+  readonly name: Name;
+  /** Other spellings the CLI's `--format` accepts (`md` for `markdown`). */
+  readonly aliases: readonly string[];
+  /** One line saying what it prints, for `--help` and the docs. */
+  readonly description: string;
+  /**
+   * The options it reads; the others are ignored. A format that reads none (`json`: the data as
+   * is) gets no option checked either.
+   */
+  readonly options: readonly FormatOptionName[];
+  render(summary: ModelSummary, options: FormatViewOptions): string;
 }
