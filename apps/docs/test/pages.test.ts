@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { DOCS, REPO } from './helpers.js';
-import { HAVE_REFERENCE, REFERENCE_DIR, referenceTable } from './reference-table.js';
+import { referenceTable, testReference } from './reference-table.js';
 
 const page = (name: string) => readFileSync(join(DOCS, 'guide', `${name}.md`), 'utf8');
 const allPages = () => [
@@ -16,10 +16,8 @@ const allPages = () => [
   join(DOCS, 'playground.md'),
 ];
 
-if (!HAVE_REFERENCE) console.warn(`\n!!! ${REFERENCE_DIR} not found: the docs' reference comparison check is SKIPPED.\n`);
-
 describe('docs pages match the code', () => {
-  test.skipIf(!HAVE_REFERENCE)('Memory and MACs: the side-by-side table equals a fresh run on the reference models', async () => {
+  testReference('Memory and MACs: the side-by-side table equals a fresh run on the reference models', async () => {
     const file = join(DOCS, 'guide', 'memory-and-macs.md');
     const text = readFileSync(file, 'utf8');
     const re = /(<!-- reference-table:start -->\n)([\s\S]*?)(<!-- reference-table:end -->)/;

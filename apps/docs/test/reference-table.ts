@@ -4,15 +4,14 @@
  * originals (/work/shared/reference/*.json). `test/pages.test.ts` checks the page holds exactly this
  * table; `UPDATE_DOCS=1` rewrites it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatCount, summarize, type MemoryConvention, type ModelSummary } from '@modelsummary/core';
-import { REPO } from './helpers.js';
+import { REFERENCE_DIR } from '../../../packages/core/test/reference-folder.js';
 
-export const REFERENCE_DIR = process.env.MODELSUMMARY_SHARED
-  ? join(process.env.MODELSUMMARY_SHARED, 'reference')
-  : join(REPO, '..', 'shared', 'reference');
-export const HAVE_REFERENCE = existsSync(REFERENCE_DIR);
+// `../shared/reference` beside the repository (MODELSUMMARY_SHARED overrides `../shared`), core's one
+// rule; `testReference` runs a test that needs it, and fails it under CI when the folder is missing.
+export { REFERENCE_DIR, testReference } from '../../../packages/core/test/reference-folder.js';
 export const MODELS = ['mnist_net', 'multi_input', 'conv_no_bias', 'frozen', 'batchnorm', 'mobilenet_v2'];
 
 interface Reference {

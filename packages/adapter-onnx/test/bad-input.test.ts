@@ -4,7 +4,7 @@ import { onnx } from '../src/proto.js';
 import { onnxAdapter } from '../src/index.js';
 import { onnxAdapterFromFile } from '../src/node.js';
 import { failingModel } from './build.js';
-import { HAVE_REFERENCE, countingOrt, modelBytes, ortNode } from './helpers.js';
+import { MODELS_DIR, countingOrt, describeReference, modelBytes, ortNode } from './helpers.js';
 
 async function rejection(p: Promise<unknown>): Promise<ModelSummaryError> {
   const err = await p.then(
@@ -53,7 +53,7 @@ describe('bad input gives a typed error naming the file and the problem', () => 
     expect(err.code).toBe('INVALID_MODEL');
   });
 
-  describe.skipIf(!HAVE_REFERENCE)('on a reference model', () => {
+  describeReference('on a reference model', () => {
     test('truncated file: every cut gives INVALID_MODEL (decoding) or a model onnxruntime refuses (INVALID_MODEL), never a crash', async () => {
       const full = modelBytes('mnist_net');
       for (const cut of [1, 10, 100, 1000, Math.floor(full.length / 2), full.length - 7]) {
@@ -121,7 +121,7 @@ describe('bad input gives a typed error naming the file and the problem', () => 
       expect(err.message).toContain('no-such-ep');
       expect(counter.live()).toBe(0);
     });
-  });
+  }, MODELS_DIR);
 
   test('a forward pass that throws: FORWARD_FAILED naming what ran, session released', async () => {
     const counter = countingOrt(ortNode);

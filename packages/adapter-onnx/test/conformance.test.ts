@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { testAdapter } from '@modelsummary/core/testing';
 import { onnxAdapter } from '../src/index.js';
 import { failingModel } from './build.js';
-import { HAVE_REFERENCE, countingOrt, modelBytes, ocrModels, ortNode, ortWeb } from './helpers.js';
+import { MODELS_DIR, countingOrt, modelBytes, ocrModels, ortNode, ortWeb, referenceAvailable } from './helpers.js';
 
 // Live onnxruntime sessions stand in for "live tensors": every path must release its session.
 const node = countingOrt(ortNode);
 const web = countingOrt(await ortWeb());
 
-if (HAVE_REFERENCE) {
+if (referenceAvailable('onnx conformance (onnxruntime-node, multi_input.onnx)', MODELS_DIR)) {
   await testAdapter({
     name: 'onnx (onnxruntime-node, multi_input.onnx)',
     create: () => onnxAdapter(modelBytes('multi_input'), { ort: node.ort, fileName: 'multi_input.onnx' }),

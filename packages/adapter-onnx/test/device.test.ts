@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { summarize } from '@modelsummary/core';
 import { onnxAdapter } from '../src/index.js';
-import { HAVE_REFERENCE, countingOrt, modelBytes, ortNode, ortWeb } from './helpers.js';
+import { MODELS_DIR, countingOrt, describeReference, modelBytes, ortNode, ortWeb } from './helpers.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const NATIVE = process.env.MODELSUMMARY_TEST_WEBGPU === 'native';
@@ -20,7 +20,7 @@ test.runIf(Boolean(process.env.CI))('CI has a WebGPU adapter (SwiftShader + libv
   expect(WEBGPU, `${SWIFTSHADER} and libvulkan.so.1 are needed`).toBe(true);
 });
 
-describe.skipIf(!HAVE_REFERENCE)('device selection', () => {
+describeReference('device selection', () => {
   test('onnxruntime-web in Node has no GPU provider: auto falls back to wasm, and says so', async () => {
     const model = await onnxAdapter(modelBytes('mnist_net'), { ort: await ortWeb(), fileName: 'mnist_net.onnx' });
     const s = await summarize(model, { device: 'auto' });
@@ -64,4 +64,4 @@ describe.skipIf(!HAVE_REFERENCE)('device selection', () => {
       expect((await summarize(model, { device: 'webgpu' })).device).toBe('webgpu');
     });
   });
-});
+}, MODELS_DIR);

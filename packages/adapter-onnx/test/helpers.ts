@@ -1,17 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OrtModule } from '../src/runtime.js';
+import { REFERENCE_DIR } from '../../core/test/reference-folder.js';
 
-/** `../shared/reference` beside the repository (MODELSUMMARY_SHARED overrides `../shared`). */
-export const REFERENCE_DIR = process.env.MODELSUMMARY_SHARED
-  ? `${process.env.MODELSUMMARY_SHARED}/reference`
-  : fileURLToPath(new URL('../../../../shared/reference', import.meta.url));
-export const HAVE_REFERENCE = existsSync(join(REFERENCE_DIR, 'models'));
-if (!HAVE_REFERENCE) {
-  console.warn(`\n!!! ${REFERENCE_DIR}/models is absent: the reference-model tests of adapter-onnx are SKIPPED !!!\n`);
-}
+// One rule for every package: `../shared/reference` (MODELSUMMARY_SHARED overrides `../shared`); a
+// test that needs it gates on `describeReference(..., MODELS_DIR)`, which fails under CI without it.
+export { REFERENCE_DIR, describeReference, referenceAvailable } from '../../core/test/reference-folder.js';
+/** The ONNX exports inside the reference folder: what adapter-onnx's reference tests load. */
+export const MODELS_DIR = join(REFERENCE_DIR, 'models');
+export const HAVE_REFERENCE = existsSync(MODELS_DIR);
 
 export const referenceModels = (): string[] =>
   HAVE_REFERENCE

@@ -3,7 +3,7 @@ import { summarize, type ModelSummary } from '@modelsummary/core';
 import { onnxAdapter } from '../src/index.js';
 import { SHAPES_OUTPUT } from '../src/proto.js';
 import type { OrtModule } from '../src/runtime.js';
-import { HAVE_REFERENCE, countingOrt, modelBytes, ortNode } from './helpers.js';
+import { MODELS_DIR, countingOrt, describeReference, modelBytes, ortNode } from './helpers.js';
 
 const marker = new TextEncoder().encode(SHAPES_OUTPUT);
 const holdsProbes = (bytes: Uint8Array): boolean => {
@@ -36,7 +36,7 @@ function refusingProbes(ort: OrtModule, when: 'create' | 'run'): OrtModule {
 
 const rows = (s: ModelSummary) => JSON.stringify(s.layers.map((l) => [l.id, l.inputShapes, l.outputShapes, l.outputDTypes, l.params, l.macs]));
 
-describe.runIf(HAVE_REFERENCE)('shape probes fall back to fetching every output', () => {
+describeReference('shape probes fall back to fetching every output', () => {
   test.each(['create', 'run'] as const)('a runtime that fails the probes at %s gives the same rows, sessions released', async (when) => {
     const plain = await onnxAdapter(modelBytes('mobilenet_v2'), { ort: ortNode });
     const expected = await summarize(plain, { device: 'cpu' });
@@ -50,4 +50,4 @@ describe.runIf(HAVE_REFERENCE)('shape probes fall back to fetching every output'
     expect(counting.live()).toBe(0);
     expect(counting.created()).toBe(when === 'create' ? 1 : 2);
   });
-});
+}, MODELS_DIR);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { summarize, type ModelSummary } from '@modelsummary/core';
 import { onnxAdapter } from '../src/index.js';
 import { onnxAdapterFromFile } from '../src/node.js';
-import { HAVE_REFERENCE, countingOrt, modelBytes, modelPath, ortNode, ortWeb, reference, referenceModels, type RefOnnx } from './helpers.js';
+import { MODELS_DIR, countingOrt, describeReference, modelBytes, modelPath, ortNode, ortWeb, reference, referenceModels, type RefOnnx } from './helpers.js';
 
 const models = referenceModels();
 
@@ -27,7 +27,7 @@ function checkAgainstReference(s: ModelSummary, ref: RefOnnx, mapShape: (shape: 
   expect(s.layers.reduce((a, l) => a + (l.params ?? 0), 0)).toBe(s.totals.params);
 }
 
-describe.skipIf(!HAVE_REFERENCE)('reference models (onnxruntime-node, cpu)', () => {
+describeReference('reference models (onnxruntime-node, cpu)', () => {
   test('the reference folder holds the expected models', () => {
     expect(models).toEqual(expect.arrayContaining(['mnist_net', 'mnist_net_dynamic', 'multi_input', 'conv_no_bias', 'frozen', 'batchnorm', 'mobilenet_v2']));
   });
@@ -151,5 +151,5 @@ describe.skipIf(!HAVE_REFERENCE)('reference models (onnxruntime-node, cpu)', () 
     expect(sb.layers).toEqual(sa.layers);
     checkAgainstReference(sb, reference(name));
   });
-});
+}, MODELS_DIR);
 

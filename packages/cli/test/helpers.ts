@@ -1,12 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/index.js';
+import { REFERENCE_DIR } from '../../core/test/reference-folder.js';
+
+export { describeReference } from '../../core/test/reference-folder.js';
 
 export const root = fileURLToPath(new URL('../../../', import.meta.url));
-/** `../shared/reference` beside the repository (MODELSUMMARY_SHARED overrides `../shared`). */
-export const referenceDir = process.env.MODELSUMMARY_SHARED
-  ? `${process.env.MODELSUMMARY_SHARED}/reference`
-  : fileURLToPath(new URL('../../../../shared/reference', import.meta.url));
+/** `../shared/reference` beside the repository (MODELSUMMARY_SHARED overrides `../shared`): core's one rule. */
+export const referenceDir = REFERENCE_DIR;
 export const referenceModels = existsSync(`${referenceDir}/models`)
   ? readdirSync(`${referenceDir}/models`).filter((f) => f.endsWith('.onnx')).sort()
   : [];

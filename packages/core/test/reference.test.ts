@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { memoryLines, torchinfoMultAddsLine } from '../src/format/index.js';
 import { summarize } from '../src/summarize.js';
 import { createMockModel } from '../src/testing/mock-model.js';
-import { hasReference, loadReference, mockFromTorchinfo, mockFromTorchsummary, printedLines, referenceNames } from './reference.js';
+import { loadReference, mockFromTorchinfo, mockFromTorchsummary, printedLines, referenceNames } from './reference.js';
+import { describeReference } from './reference-folder.js';
 
 const names = referenceNames();
 const MiB = 2 ** 20;
 const fixed2 = (bytes: number) => (bytes / MiB).toFixed(2);
 
-describe.runIf(hasReference)('reference models from ../shared/reference', () => {
+describeReference('reference models from ../shared/reference', () => {
   it('finds the reference set', () => {
     expect(names).toEqual(expect.arrayContaining(['mnist_net', 'multi_input', 'frozen', 'batchnorm', 'conv_no_bias', 'mobilenet_v2']));
   });

@@ -1,17 +1,11 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { InputSpec, Shape } from '../src/contract.js';
 import type { MockLayer, MockModelSpec } from '../src/testing/mock-model.js';
+import { REFERENCE_DIR } from './reference-folder.js';
 
-/** `../shared/reference` beside the repository (or MODELSUMMARY_SHARED/reference). */
-export const REFERENCE_DIR = process.env.MODELSUMMARY_SHARED
-  ? `${process.env.MODELSUMMARY_SHARED}/reference`
-  : fileURLToPath(new URL('../../../../shared/reference/', import.meta.url));
-
+export { REFERENCE_DIR };
+/** The folder is there (tests gate on it with `describeReference`: a missing folder fails under CI). */
 export const hasReference = existsSync(REFERENCE_DIR);
-if (!hasReference) {
-  console.warn(`\n!!! reference models not found at ${REFERENCE_DIR}: the reference comparisons are SKIPPED.\n`);
-}
 
 export interface TorchinfoRow {
   class_name: string;
