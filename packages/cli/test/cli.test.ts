@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateSummaryJSON } from '@modelsummary/core';
 import { describe, expect, it } from 'vitest';
-import { exampleOnnx, exampleTfjs, referenceDir, referenceModels, run } from './helpers.js';
+import { describeReference, exampleOnnx, exampleTfjs, referenceDir, referenceModels, run } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'modelsummary-cli-'));
 const cpu = ['--device', 'cpu'];
@@ -189,7 +189,7 @@ describe('diff', () => {
   });
 });
 
-describe.skipIf(referenceModels.length === 0)('reference models (../shared/reference)', () => {
+describeReference('reference models (../shared/reference)', () => {
   it.each(referenceModels)('%s: --format json totals equal the reference', async (file) => {
     const name = file.replace(/\.onnx$/, '');
     // `mnist_net_dynamic` is mnist_net with a symbolic batch axis: same weights, same reference.
@@ -222,6 +222,4 @@ describe.skipIf(referenceModels.length === 0)('reference models (../shared/refer
     const theirs = lines(readFileSync(`${referenceDir}/${name}.torchsummary.txt`, 'utf8'), ['Input size (MB)', 'Params size (MB)']);
     expect(ours.filter((l) => /^(Input|Params) size/.test(l))).toEqual(theirs);
   });
-});
-
-it('temp folder exists', () => expect(existsSync(tmp)).toBe(true));
+}, `${referenceDir}/models`);
