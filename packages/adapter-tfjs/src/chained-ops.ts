@@ -81,3 +81,9 @@ export function registerChainedOps(tf: TfModule): string[] {
   for (const [name, fn] of Object.entries(special(ops))) install(name, fn);
   return added;
 }
+
+/** Removes chained methods that {@link registerChainedOps} added (its return value), leaving the prototype as it was. */
+export function unregisterChainedOps(tf: TfModule, added: readonly string[]): void {
+  const proto = (tf.Tensor as unknown as { prototype: Record<string, unknown> }).prototype;
+  for (const name of added) delete proto[name];
+}

@@ -1,5 +1,5 @@
 /** tfjs-converter `GraphModel`: one row per node (Const / Placeholder skipped), scope rows from names. */
-import { elementCount, summaryError, tensorBytes, type InputSpec, type LayerEvent, type LayerRecord } from '@modelsummary/core';
+import { elementCount, nestByScope, summaryError, tensorBytes, weightLedger, type InputSpec, type LayerEvent, type LayerRecord, type WeightFacts } from '@modelsummary/core';
 import { graphMacs } from './graph-macs.js';
 import type { GraphModelLike, GraphNodeLike, Tensor } from './types.js';
 
@@ -87,70 +87,28 @@ export function indexGraphModel(model: GraphModelLike): GraphIndex {
 
   // Params: weights (Const nodes) read by each node; the first reader in execution order owns them.
   const weights = model.weights ?? {};
-  const nodeRecords = new Map<string, LayerRecord>();
-  const owner = new Map<string, LayerRecord>();
-  for (const node of nodes) {
+  const ledger = weightLedger((name: string) => weightFacts(weights[name]));
+  const leaves = nodes.map((node) => {
     const record: LayerRecord = { id: node.name, name: node.name, type: node.op, params: 0, paramBytes: 0 };
-    nodeRecords.set(node.name, record);
-    for (const input of node.inputs ?? []) {
-      const tensors = input.op === 'Const' ? weights[input.name] : undefined;
-      if (!tensors) continue;
-      const first = owner.get(input.name);
-      if (first) {
-        if (first !== record) {
-          first.sharedWith = [...new Set([...(first.sharedWith ?? []), record.id])];
-          record.sharedWith = [...new Set([...(record.sharedWith ?? []), first.id])];
-        }
-        continue;
-      }
-      owner.set(input.name, record);
-      for (const t of tensors) {
-        record.params += t.size;
-        record.paramBytes += tensorBytes(t.size, t.dtype);
-      }
-    }
+    for (const input of node.inputs ?? []) if (input.op === 'Const') ledger.use(record, input.name);
     const attributes = nodeAttributes(node, weights);
     if (attributes) record.attributes = attributes;
-  }
-
-  // Scope tree from name prefixes; children in order of first appearance; emitted in pre-order.
-  interface Tree { record?: LayerRecord; children: Map<string, Tree> }
-  const root: Tree = { children: new Map() };
-  for (const node of nodes) {
-    const parts = node.name.split('/');
-    let tree = root;
-    let prefix = '';
-    for (let i = 0; i < parts.length - 1; i++) {
-      prefix = prefix === '' ? (parts[i] as string) : `${prefix}/${parts[i] as string}`;
-      const key = `${prefix}/`;
-      let child = tree.children.get(key);
-      if (!child) {
-        child = { record: { id: key, name: parts[i] as string, type: 'scope', params: 0, paramBytes: 0 }, children: new Map() };
-        tree.children.set(key, child);
-      }
-      tree = child;
-    }
-    tree.children.set(node.name, { record: nodeRecords.get(node.name) as LayerRecord, children: new Map() });
-  }
-  const records: LayerRecord[] = [];
-  // A scope with a single child groups nothing: its child takes its place.
-  const walk = (tree: Tree, parentId: string | undefined) => {
-    for (let child of tree.children.values()) {
-      while (child.children.size === 1) child = child.children.values().next().value as Tree;
-      const record = child.record as LayerRecord;
-      if (parentId !== undefined) {
-        record.parentId = parentId;
-        // Shown under its scope: the name relative to the scope (the id keeps the full name).
-        if (record.id.startsWith(parentId)) record.name = record.id.slice(parentId.length).replace(/\/$/, '');
-      } else if (record.type === 'scope') {
-        record.name = record.id.replace(/\/$/, '');
-      }
-      records.push(record);
-      walk(child, record.id);
-    }
-  };
-  walk(root, undefined);
+    return record;
+  });
+  ledger.finish();
+  const records = nestByScope(leaves);
   return { records, nodes, outputCount, warnings };
+}
+
+function weightFacts(tensors: readonly Tensor[] | undefined): WeightFacts | undefined {
+  if (!tensors) return undefined;
+  let elements = 0;
+  let bytes = 0;
+  for (const t of tensors) {
+    elements += t.size;
+    bytes += tensorBytes(t.size, t.dtype);
+  }
+  return { elements, bytes };
 }
 
 function nodeAttributes(node: GraphNodeLike, weights: Record<string, Tensor[]>): Record<string, unknown> | undefined {

@@ -1,5 +1,5 @@
 /** tfjs-layers `LayersModel`: layer records from the layer tree, hooks on every layer's `call`. */
-import { elementCount, summaryError, tensorBytes, type InputSpec, type LayerEvent, type LayerRecord } from '@modelsummary/core';
+import { elementCount, summaryError, tensorBytes, weightLedger, type InputSpec, type LayerEvent, type LayerRecord } from '@modelsummary/core';
 import { layerMacs, type LayerInfo } from './layer-macs.js';
 import type { LayerLike, LayersModelLike, LayerVariableLike, Tensor } from './types.js';
 
@@ -81,29 +81,15 @@ export function indexLayersModel(model: LayersModelLike): LayersIndex {
   const records: LayerRecord[] = [];
   const targets: LayerTarget[] = [];
   const seen = new Map<LayerLike, LayerRecord>();
-  const owner = new Map<LayerVariableLike, LayerRecord>();
+  const ledger = weightLedger((w: LayerVariableLike) => {
+    const elements = weightSize(w);
+    return { elements, bytes: tensorBytes(elements, w.dtype), trainable: trainable.has(w) };
+  });
   let embeddingInputDim: number | undefined;
 
-  const share = (a: LayerRecord, b: LayerRecord) => {
-    if (a === b) return;
-    a.sharedWith = [...new Set([...(a.sharedWith ?? []), b.id])];
-    b.sharedWith = [...new Set([...(b.sharedWith ?? []), a.id])];
-  };
   /** `skip`: weights a container's descendants already own (or share): not owned again, not "shared". */
   const own = (record: LayerRecord, weights: readonly LayerVariableLike[], skip?: ReadonlySet<LayerVariableLike>) => {
-    for (const w of weights) {
-      if (skip?.has(w)) continue;
-      const first = owner.get(w);
-      if (first) {
-        share(first, record);
-        continue;
-      }
-      owner.set(w, record);
-      const n = weightSize(w);
-      record.params += n;
-      record.paramBytes += tensorBytes(n, w.dtype);
-      if (trainable.has(w)) record.trainableParams = (record.trainableParams ?? 0) + n;
-    }
+    for (const w of weights) if (!skip?.has(w)) ledger.use(record, w);
   };
 
   const visit = (container: LayerLike, parentId: string | undefined): void => {
@@ -119,7 +105,7 @@ export function indexLayersModel(model: LayersModelLike): LayersIndex {
       const again = seen.get(layer);
       if (again) {
         // The same layer object listed in two places: its weights are owned by the first listing.
-        share(again, record);
+        ledger.share(again, record);
         continue;
       }
       seen.set(layer, record);
@@ -140,6 +126,7 @@ export function indexLayersModel(model: LayersModelLike): LayersIndex {
     }
   };
   visit(model, undefined);
+  ledger.finish();
   return { records, targets, ...(embeddingInputDim === undefined ? {} : { embeddingInputDim }) };
 }
 

@@ -7,6 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { registerChainedOps, tfjsAdapter } from '../src/index.js';
 
 describe('modular tfjs packages (tfjs-core + tfjs-layers + tfjs-backend-cpu)', () => {
+  // Runs first: the test below installs the chained methods for good (as a user would).
+  it('a summary leaves the user state as it found it: Tensor.prototype, backend, env', async () => {
+    await tfc.setBackend('cpu');
+    const proto = tfc.Tensor.prototype as unknown as Record<string, unknown>;
+    const methods = Object.getOwnPropertyNames(proto).sort();
+    const env = { ...process.env };
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 2, inputShape: [3] })] });
+    const summary = await summarize(tfjsAdapter(model as never, { tf: tfc as never }), { device: 'auto' });
+    expect(summary.totals.params).toBe(8);
+    expect(Object.getOwnPropertyNames(proto).sort()).toEqual(methods);
+    expect(tfc.getBackend()).toBe('cpu');
+    expect(process.env).toEqual(env);
+    model.dispose();
+  });
+
   it('registerChainedOps adds the missing chained methods so an LSTM can be built and summarized', async () => {
     await tfc.setBackend('cpu');
     const proto = tfc.Tensor.prototype as unknown as Record<string, unknown>;

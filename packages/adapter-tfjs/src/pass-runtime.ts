@@ -1,0 +1,168 @@
+/**
+ * What the layers-model and graph-model adapters share: loading tfjs, checking the inputs against
+ * the model's, mock tensors, the backend for the pass (core's device policy), measuring the pass
+ * with `tf.profile`, and putting the user's state back (backend, chained-op methods) afterwards.
+ */
+import { formatShape, summaryError, type DeviceRequest, type InputSpec, type MockInputs, type ResolvedInput } from '@modelsummary/core';
+import { registerChainedOps, unregisterChainedOps } from './chained-ops.js';
+import { guardProfilerErrors, resetProfiling, restoreBackend, selectBackend, type BackendSwitch } from './device.js';
+import type { Tensor, TfModule } from './types.js';
+
+/** Options of {@link tfjsAdapter}. */
+export interface TfjsAdapterOptions {
+  /**
+   * The tfjs module the model was made with (`import * as tf from '@tensorflow/tfjs'`). Default:
+   * `@tensorflow/tfjs-core`, which is the same instance when packages are deduplicated.
+   */
+  tf?: TfModule;
+  /** Name for the summary header. Default: the layers model's name, or `GraphModel`. */
+  name?: string;
+  /** Measure the pass with `tf.profile` (reported as `measuredPeakBytes`). Default true. */
+  measureMemory?: boolean;
+  /** Add, for the pass, the chained tensor methods (`x.flatten()`, ...) that a modular tfjs-core build lacks. Default true. */
+  registerChainedOps?: boolean;
+  /**
+   * Makes the `webgpu` backend available when a GPU is requested and none is registered (in Node:
+   * `setupNodeWebGPU` from `@modelsummary/adapter-tfjs/node`). Its `reason` explains a fallback.
+   */
+  setupWebGPU?: (tf: TfModule) => Promise<{ available: boolean; reason?: string }>;
+}
+
+/** The dtypes tfjs tensors have. */
+const TFJS_DTYPES = ['float32', 'int32', 'bool', 'complex64', 'string'] as const;
+/** The dtypes the adapter makes mock inputs of. */
+const MOCK_DTYPES = new Set(['float32', 'int32', 'bool']);
+const MOCK_SEED = 42;
+
+/** What an adapter tells the shared runtime about its model. */
+export interface ModelFacts {
+  declared(): InputSpec[];
+  weights(): Tensor[];
+  /** Exclusive upper bound of valid int32 input values (Embedding sizes); 1: zeros. */
+  intHigh(): number;
+}
+
+/** The pass machinery of one adapter instance. */
+export interface PassRuntime {
+  tf(): Promise<TfModule>;
+  createMockInputs(specs: ResolvedInput[], device: DeviceRequest): Promise<MockInputs<Tensor>>;
+  /** Runs `pass`, under `tf.profile` unless measuring is off. */
+  measure(pass: (tf: TfModule) => Promise<void> | void): Promise<void>;
+  disposeInputs(tensors: Tensor[]): Promise<void>;
+  measuredPeakBytes(): number | undefined;
+  deviceWarnings(): string[];
+}
+
+export function passRuntime(options: TfjsAdapterOptions, facts: ModelFacts): PassRuntime {
+  let tfModule: TfModule | undefined;
+  let backendSwitch: BackendSwitch | undefined;
+  let addedMethods: string[] = [];
+  let warnings: string[] = [];
+  let lastPeak: number | undefined;
+  const tf = async (): Promise<TfModule> => (tfModule ??= await loadTf(options.tf));
+
+  const restore = async (t: TfModule): Promise<void> => {
+    unregisterChainedOps(t, addedMethods);
+    addedMethods = [];
+    const sw = backendSwitch;
+    backendSwitch = undefined;
+    if (sw) await restoreBackend(t, sw, facts.weights);
+  };
+
+  return {
+    tf,
+    async createMockInputs(specs, device) {
+      const t = await tf();
+      checkInputs(facts.declared(), specs);
+      const gpuSetupFailure = await prepareWebGPU(t, device, options);
+      const sw = await selectBackend(t, device, facts.weights, gpuSetupFailure);
+      backendSwitch = sw;
+      warnings = sw.warnings;
+      if (options.registerChainedOps !== false) addedMethods = registerChainedOps(t);
+      const tensors: Tensor[] = [];
+      try {
+        for (const spec of specs) tensors.push(mockTensor(t, spec, facts.intHigh()));
+      } catch (cause) {
+        t.dispose(tensors);
+        await restore(t);
+        throw summaryError('DEVICE_UNAVAILABLE', `could not create the mock inputs on "${sw.backend}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      }
+      return { tensors, device: sw.backend };
+    },
+    async measure(pass) {
+      const t = await tf();
+      lastPeak = undefined;
+      if (options.measureMemory === false) return pass(t);
+      const unguard = guardProfilerErrors(t);
+      try {
+        const info = await t.profile(async () => {
+          await pass(t);
+          return [];
+        });
+        lastPeak = Number.isFinite(info.peakBytes) ? info.peakBytes : undefined;
+      } catch (error) {
+        resetProfiling(t);
+        throw error;
+      } finally {
+        unguard();
+      }
+    },
+    async disposeInputs(tensors) {
+      const t = await tf();
+      t.dispose(tensors);
+      await restore(t);
+    },
+    measuredPeakBytes: () => lastPeak,
+    deviceWarnings: () => warnings,
+  };
+}
+
+async function loadTf(given: TfModule | undefined): Promise<TfModule> {
+  if (given) return given;
+  try {
+    const mod = (await import('@tensorflow/tfjs-core')) as unknown as TfModule & { default?: TfModule };
+    return typeof mod.tidy === 'function' ? mod : (mod.default as TfModule);
+  } catch (cause) {
+    throw summaryError('RUNTIME_UNAVAILABLE', 'could not load @tensorflow/tfjs-core: install it, or pass the tfjs module as options.tf', { cause });
+  }
+}
+
+/** Runs `setupWebGPU` when a GPU is asked for and tfjs has no webgpu backend yet; the reason when it cannot. */
+async function prepareWebGPU(tf: TfModule, device: DeviceRequest, options: TfjsAdapterOptions): Promise<string | undefined> {
+  if (!options.setupWebGPU || !['auto', 'gpu', 'webgpu'].includes(device) || tf.findBackendFactory('webgpu') != null) return undefined;
+  const r = await options.setupWebGPU(tf);
+  return r.available ? undefined : r.reason;
+}
+
+function checkInputs(declared: readonly InputSpec[], specs: readonly ResolvedInput[]): void {
+  if (specs.length !== declared.length) {
+    throw summaryError('INVALID_INPUT', `the model takes ${declared.length} input(s) (${declared.map((s) => s.name).join(', ')}), got ${specs.length}`);
+  }
+  specs.forEach((spec, k) => checkInput(declared[k] as InputSpec, spec, k));
+}
+
+function checkInput(declared: InputSpec, spec: ResolvedInput, index: number): void {
+  const label = `input "${spec.name}"${declared.name && declared.name !== spec.name ? ` (model input "${declared.name}")` : ''}`;
+  const fail = (message: string, details: Record<string, unknown> = {}): never => {
+    throw summaryError('INVALID_INPUT', `${label} ${message}`, { details: { input: spec.name, index, ...details } });
+  };
+  if (declared.shape.length !== spec.shape.length) fail(`takes ${declared.shape.length} dims ${formatShape(declared.shape)}, got ${formatShape(spec.shape)}`);
+  declared.shape.forEach((d, axis) => {
+    if (typeof d === 'number' && d !== spec.shape[axis]) {
+      fail(`dim ${axis} is fixed at ${d} by the model, got ${spec.shape[axis]} (shape ${formatShape(spec.shape)} vs ${formatShape(declared.shape)})`, { axis });
+    }
+  });
+  const dtype = String(spec.dtype);
+  if (!(TFJS_DTYPES as readonly string[]).includes(dtype)) {
+    // float16 / float64 / bfloat16 / int64 / ...: a float32 stand-in would not match the bytes the summary counts.
+    fail(`has dtype "${dtype}", which tfjs has no tensors of (tfjs dtypes: ${TFJS_DTYPES.join(', ')})`, { dtype, supported: [...TFJS_DTYPES] });
+  }
+  if (!MOCK_DTYPES.has(dtype)) fail(`has dtype "${dtype}": mock inputs can be ${[...MOCK_DTYPES].join(', ')}`, { dtype, supported: [...MOCK_DTYPES] });
+}
+
+function mockTensor(tf: TfModule, spec: ResolvedInput, intHigh: number): Tensor {
+  const shape = [...spec.shape];
+  if (spec.dtype === 'float32') return tf.randomUniform(shape, -1, 1, 'float32', MOCK_SEED);
+  if (spec.dtype === 'int32') return intHigh <= 1 ? tf.zeros(shape, 'int32') : tf.randomUniform(shape, 0, intHigh, 'int32', MOCK_SEED);
+  return tf.zeros(shape, 'bool');
+}
