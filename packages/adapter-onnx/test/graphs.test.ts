@@ -181,34 +181,29 @@ describe('synthetic graphs', () => {
   });
 
   test('mock feeds: int64 and bool inputs get small valid values (an index input stays in range)', async () => {
-    const bytes = buildModel({
-      inputs: [vi('ids', INT64, ['batch', 'seq']), vi('attention_mask', INT64, ['batch', 'seq'])],
-      outputs: [vi('y', FLOAT, ['batch', 'seq', 4])],
-      initializers: [tensor('emb', [2, 4])],
-      nodes: [
-        { name: '/embed/Gather', opType: 'Gather', input: ['emb', 'ids'], output: ['e'] },
-        { name: '/mask/Cast', opType: 'Cast', input: ['attention_mask'], output: ['m'], attribute: [attrInt('to', FLOAT)] },
-        { name: '/mask/Unsqueeze', opType: 'Unsqueeze', input: ['m', 'axes'], output: ['m3'] },
-        { name: '/out/Mul', opType: 'Mul', input: ['e', 'm3'], output: ['y'] },
-      ],
-    });
-    // axes as an initializer (opset 13+)
-    const withAxes = buildModel({
-      inputs: [vi('ids', INT64, ['batch', 'seq']), vi('attention_mask', INT64, ['batch', 'seq'])],
-      outputs: [vi('y', FLOAT, ['batch', 'seq', 4])],
-      initializers: [tensor('emb', [2, 4]), int64Tensor('axes', [2])],
-      nodes: [
-        { name: '/embed/Gather', opType: 'Gather', input: ['emb', 'ids'], output: ['e'] },
-        { name: '/mask/Cast', opType: 'Cast', input: ['attention_mask'], output: ['m'], attribute: [attrInt('to', FLOAT)] },
-        { name: '/mask/Unsqueeze', opType: 'Unsqueeze', input: ['m', 'axes'], output: ['m3'] },
-        { name: '/out/Mul', opType: 'Mul', input: ['e', 'm3'], output: ['y'] },
-      ],
-    });
-    void bytes;
-    const model = await onnxAdapter(withAxes, { ort: ortNode });
+    const BOOL = 9; // TensorProto.DataType.BOOL
+    // ids index a 2-row table (Gather fails on an out-of-range index); the mask is a real bool input
+    const model = await onnxAdapter(
+      buildModel({
+        inputs: [vi('ids', INT64, ['batch', 'seq']), vi('attention_mask', BOOL, ['batch', 'seq'])],
+        outputs: [vi('y', FLOAT, ['batch', 'seq', 4])],
+        initializers: [tensor('emb', [2, 4]), int64Tensor('axes', [2])],
+        nodes: [
+          { name: '/embed/Gather', opType: 'Gather', input: ['emb', 'ids'], output: ['e'] },
+          { name: '/mask/Cast', opType: 'Cast', input: ['attention_mask'], output: ['m'], attribute: [attrInt('to', FLOAT)] },
+          { name: '/mask/Unsqueeze', opType: 'Unsqueeze', input: ['m', 'axes'], output: ['m3'] },
+          { name: '/out/Mul', opType: 'Mul', input: ['e', 'm3'], output: ['y'] },
+        ],
+      }),
+      { ort: ortNode },
+    );
     const s = await summarize(model, { device: 'cpu', batchSize: 2, dims: { seq: 7 } });
+    expect(s.inputs.map((i) => [i.name, i.dtype, i.shape, i.bytes])).toEqual([
+      ['ids', 'int64', [2, 7], 2 * 7 * 8],
+      ['attention_mask', 'bool', [2, 7], 2 * 7],
+    ]);
+    expect(s.layers.find((l) => l.type === 'Cast')!.inputShapes).toEqual([[2, 7]]);
     expect(s.layers.find((l) => l.type === 'Mul')!.outputShapes).toEqual([[2, 7, 4]]);
-    expect(s.inputs.map((i) => i.dtype)).toEqual(['int64', 'int64']);
     expect(s.layers.find((l) => l.type === 'Gather')!.params).toBe(8);
     await model.dispose();
   });
