@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ModelSummaryError, formatShape, summarize } from '@modelsummary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsAdapter } from '../src/index.js';
@@ -86,19 +87,44 @@ describe('bad input gives typed errors, restores hooks and frees tensors', () =>
     const before = tf.memory().numTensors;
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
+    // Every promise the backend's timer hands out during the pass (where a kernel's error would
+    // escape), recorded without attaching a handler, so the test can wait until each has settled.
+    type Timer = { timerAvailable(): boolean; time(f: () => void): Promise<unknown> };
+    const profiler = (tf.engine() as unknown as { profiler: { backendTimer: Timer } }).profiler;
+    const backendTimer = profiler.backendTimer;
+    const issued: Promise<unknown>[] = [];
+    const recording: Timer = {
+      timerAvailable: () => backendTimer.timerAvailable(),
+      time: (f) => {
+        const p = backendTimer.time(f);
+        issued.push(p);
+        return p;
+      },
+    };
+    profiler.backendTimer = recording;
     process.on('unhandledRejection', onRejection);
     try {
       const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 2 }));
       expect(err.code).toBe('FORWARD_FAILED');
       expect(err.message).toMatch(/Size\(8\) must match the product of shape 7/);
-      await new Promise((r) => setTimeout(r, 20));
+      // the adapter put back the timer it found
+      expect(profiler.backendTimer).toBe(recording);
+      // the pass ran its kernels through the timer, and the failing one's promise rejected
+      expect(issued.length).toBeGreaterThan(0);
+      // wait (no fixed delay) until every promise has settled, then one more macrotask: Node reports
+      // a rejection nobody handled after the microtasks of the turn in which it happened
+      const pending = () => issued.some((p) => inspect(p).includes('<pending>'));
+      while (pending()) await new Promise((r) => setImmediate(r));
+      expect(issued.some((p) => inspect(p).includes('<rejected>'))).toBe(true);
+      await new Promise((r) => setImmediate(r));
     } finally {
       process.off('unhandledRejection', onRejection);
+      profiler.backendTimer = backendTimer;
     }
     expect(rejections).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);
     // the profiler's timer is the backend's own again
-    expect((tf.engine() as unknown as { profiler: { backendTimer: unknown } }).profiler.backendTimer).toBe(tf.backend());
+    expect(profiler.backendTimer).toBe(tf.backend());
     model.dispose();
   });
 
