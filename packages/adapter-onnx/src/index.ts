@@ -1,9 +1,6 @@
+/** `@modelsummary/adapter-onnx`: ONNX models on onnxruntime (node or web). Node file helpers: `@modelsummary/adapter-onnx/node`. */
 export { onnxAdapter } from './adapter.js';
-export type { OnnxAdapterOptions, OnnxHookableModel, ExternalDataFile } from './adapter.js';
-export type { ParsedGraph, GraphNode, Initializer, ValueInfo } from './graph.js';
-export { parseGraph, checkExternalLocation } from './graph.js';
-export { nodeMacs } from './macs.js';
-export type { MacsContext } from './macs.js';
-export { decodeModel, addGraphOutputs } from './proto.js';
+export type { ExternalDataFile, OnnxAdapterOptions, OnnxHookableModel } from './adapter.js';
+export type { GraphNode, Initializer, ParsedGraph, ValueInfo } from './graph.js';
 export { loadOrt } from './runtime.js';
 export type { OrtModule, OrtPackage } from './runtime.js';

@@ -1,4 +1,8 @@
-export { tfjsAdapter, type TfjsAdapterOptions, type TfjsModel } from './adapter.js';
+/** `@modelsummary/adapter-tfjs`: TensorFlow.js LayersModel and GraphModel. Node helpers (WebGPU, files): `@modelsummary/adapter-tfjs/node`. */
+export { tfjsAdapter } from './adapter.js';
+export type { TfjsAdapterOptions, TfjsModel } from './adapter.js';
+export { tfjsGraphAdapter } from './graph-adapter.js';
+export { tfjsLayersAdapter } from './layers-adapter.js';
 export { registerChainedOps } from './chained-ops.js';
 export { HOOK_MARK } from './layers.js';
 export { tfjsModelKind } from './model-kind.js';
