@@ -18,16 +18,24 @@ export interface Expected {
   via: 'cli' | 'node';
 }
 
+const IN_CI = ((ci) => ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false')(process.env.CI);
+
 /**
- * The summary the CLI gives for a model file, when the CLI is built (its dist); otherwise, or when
- * the CLI refuses the file, the same computation done here with core + the adapter (cpu).
+ * The summary the CLI gives for a model file (`--format json`). A CLI that fails on the file is an
+ * error — the expected value never quietly becomes something else. Only when the CLI is not built
+ * (no packages/cli/dist; `npm test` builds it, so never under CI) is the same computation done here
+ * with core + the adapter (cpu), and the result says so (`via: 'node'`).
  */
 export async function expectedSummary(file: string): Promise<Expected> {
   if (existsSync(CLI_BIN)) {
     const run = spawnSync(process.execPath, [CLI_BIN, file, '--format', 'json'], { encoding: 'utf8', cwd: REPO, timeout: 120_000 });
-    if (run.status === 0) return { json: JSON.parse(run.stdout) as SummaryJSON, via: 'cli' };
-    console.warn(`[docs e2e] the CLI failed on ${file} (exit ${run.status}): ${run.stderr.slice(0, 400)}; computing in Node instead`);
+    if (run.status !== 0) {
+      throw new Error(`the CLI failed on ${file} (exit ${run.status}${run.error ? `, ${run.error.message}` : ''}): ${run.stderr.slice(0, 2000)}`);
+    }
+    return { json: JSON.parse(run.stdout) as SummaryJSON, via: 'cli' };
   }
+  if (IN_CI) throw new Error(`${CLI_BIN} is missing: under CI the expected values come from the built CLI (npm test builds it first)`);
+  console.warn(`[docs e2e] ${CLI_BIN} is not built: the expected values for ${file} are computed in Node (core + adapter) instead`);
   return { json: await summarizeInNode(file), via: 'node' };
 }
 
