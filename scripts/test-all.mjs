@@ -30,6 +30,9 @@ try {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed += result.numPassedTests;
   failed += result.numFailedTests;
+  // Skipped tests are not failures, but they must not look like passes either.
+  const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+  if (skipped > 0) console.log(`${skipped} skipped (the lines starting with !!! above say why)`);
   if (vitestStatus !== 0 && result.numFailedTests === 0) failed += 1;
 } catch {
   failed += 1;
