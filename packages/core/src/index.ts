@@ -12,3 +12,4 @@ export * from './macs.js';
 export * from './format/index.js';
 export * from './device.js';
 export * from './graph.js';
+export * from './model-file.js';
