@@ -22,26 +22,29 @@ export interface LoadedOnnxFile {
   graph: ParsedGraph;
 }
 
+export interface LoadOnnxFileOptions {
+  /** Read the external-data files too (needed to run the model, not to count parameters). Default true. */
+  readExternalData?: boolean;
+  /** The model file's content, when the caller has read it already: the file is not read again. */
+  bytes?: Uint8Array;
+  /**
+   * With `bytes`: the rest of `bytes.buffer` after them is free (a buffer allocated for this file
+   * with room to spare), so the shape probes are appended there instead of copying the model.
+   */
+  spareRoom?: boolean;
+}
+
 /**
- * Reads an ONNX file. External-data files are checked (they must stay inside the model's folder)
- * and read only when `readExternalData` is true (needed to run the model, not to count parameters).
- * Without `readExternalData` a missing data file is fine (a static summary needs only the dims);
- * one that exists must still resolve inside the model's folder.
+ * Reads an ONNX file (or takes its `bytes`, already read). External-data files are checked (they
+ * must stay inside the model's folder) and read only when `readExternalData` is true (needed to
+ * run the model, not to count parameters). Without `readExternalData` a missing data file is fine
+ * (a static summary needs only the dims); one that exists must still resolve inside the model's folder.
  */
-export async function loadOnnxFile(path: string, options: { readExternalData?: boolean } = {}): Promise<LoadedOnnxFile> {
+export async function loadOnnxFile(path: string, options: LoadOnnxFileOptions = {}): Promise<LoadedOnnxFile> {
   const absolute = resolve(path);
   const fileName = basename(absolute);
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(absolute);
-    if (!info.isFile()) throw summaryError('INVALID_MODEL', `${fileName}: not a file (${absolute})`, { details: { file: absolute } });
-    bytes = await readWhole(absolute, info.size);
-  } catch (error) {
-    if (ModelSummaryError.isInstance(error)) throw error;
-    const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`;
-    throw summaryError('INVALID_MODEL', `${fileName}: ${why} (${absolute})`, { cause: error, details: { file: absolute } });
-  }
+  const bytes = options.bytes ?? (await readModel(absolute, fileName));
+  if (options.bytes && options.spareRoom) markSpareRoom(options.bytes.buffer);
   const graph = parseGraph(decodeModel(bytes, fileName), fileName); // also refuses `..` / absolute locations
   const externalData: ExternalDataFile[] = [];
   if (graph.externalFiles.length > 0) {
@@ -53,6 +56,20 @@ export async function loadOnnxFile(path: string, options: { readExternalData?: b
     }
   }
   return { bytes, path: absolute, fileName, externalData, graph };
+}
+
+/** The model file's bytes; `INVALID_MODEL` naming the file when it is not a readable file. */
+async function readModel(absolute: string, fileName: string): Promise<Uint8Array> {
+  try {
+    const info = await stat(absolute);
+    if (!info.isFile()) throw summaryError('INVALID_MODEL', `${fileName}: not a file (${absolute})`, { details: { file: absolute } });
+    return await readWhole(absolute, info.size);
+  } catch (error) {
+    if (ModelSummaryError.isInstance(error)) throw error;
+    const code = (error as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (error as Error).message})`;
+    throw summaryError('INVALID_MODEL', `${fileName}: ${why} (${absolute})`, { cause: error, details: { file: absolute } });
+  }
 }
 
 /** Spare room after the model bytes, so that the shape probes can be appended without copying the model. */

@@ -184,22 +184,23 @@ interface WeightsGroup {
   weights?: unknown;
 }
 
+export interface ReadModelArtifactsOptions {
+  /** The model.json's content, when the caller has read (or parsed) it already: it is not read again. */
+  json?: string | Uint8Array | Record<string, unknown>;
+}
+
+type Invalid = (message: string, cause?: unknown) => Error;
+
 /**
- * Reads `model.json` and its weight shards into `ModelArtifacts`. Each shard must be a relative path
- * that resolves (links followed) inside the model's folder, and the shards must hold exactly the
- * bytes the manifest describes. Errors are typed (`INVALID_MODEL`, `UNSAFE_PATH`) and name the file.
+ * Reads `model.json` (or takes its `json`, already read) and its weight shards into
+ * `ModelArtifacts`. Each shard must be a relative path that resolves (links followed) inside the
+ * model's folder, and the shards must hold exactly the bytes the manifest describes. Errors are
+ * typed (`INVALID_MODEL`, `UNSAFE_PATH`) and name the file.
  */
-export async function readModelArtifacts(modelJsonPath: string): Promise<ModelArtifactsLike> {
-  const invalid = (message: string, cause?: unknown) =>
+export async function readModelArtifacts(modelJsonPath: string, options: ReadModelArtifactsOptions = {}): Promise<ModelArtifactsLike> {
+  const invalid: Invalid = (message, cause) =>
     summaryError('INVALID_MODEL', `${modelJsonPath}: ${message}`, { ...(cause === undefined ? {} : { cause }), details: { file: modelJsonPath } });
-  const unsafe = (shard: string, why: string) =>
-    summaryError('UNSAFE_PATH', `${modelJsonPath}: weight shard "${shard}" ${why}; refused`, { details: { file: modelJsonPath, path: shard } });
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as Record<string, unknown>;
-  } catch (cause) {
-    throw invalid(`not a readable tfjs model.json (${cause instanceof Error ? cause.message : String(cause)})`, cause);
-  }
+  const json = await modelJson(modelJsonPath, options.json, invalid);
   if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
     throw invalid('"modelTopology" is missing or not an object (not a tfjs model.json)');
   }
@@ -211,29 +212,7 @@ export async function readModelArtifacts(modelJsonPath: string): Promise<ModelAr
   for (const [g, group] of ((manifest ?? []) as WeightsGroup[]).entries()) {
     if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) throw invalid(`weightsManifest[${g}] needs "paths" and "weights" arrays`);
     weightSpecs.push(...(group.weights as unknown[]));
-    for (const shard of group.paths as unknown[]) {
-      if (typeof shard !== 'string' || shard === '') throw invalid(`weightsManifest[${g}] has a shard path that is not a string`);
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(shard);
-      } catch (cause) {
-        throw summaryError('INVALID_MODEL', `${modelJsonPath}: weight shard "${shard}" in weightsManifest[${g}] is not a valid URI-encoded path`, {
-          cause,
-          details: { file: modelJsonPath, shard },
-        });
-      }
-      if (isAbsolute(decoded) || /^[a-z]+:\/\//i.test(decoded)) throw unsafe(shard, 'is not a relative path');
-      const target = resolve(folder, decoded);
-      let real: string;
-      try {
-        real = await realpath(target);
-      } catch (cause) {
-        throw invalid(`weight shard "${shard}" is missing (expected at ${target})`, cause);
-      }
-      const rel = relative(folder, real);
-      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw unsafe(shard, "resolves outside the model's folder");
-      shards.push(new Uint8Array(await readFile(real)));
-    }
+    for (const shard of group.paths as unknown[]) shards.push(await readShard(modelJsonPath, folder, shard, g, invalid));
   }
   const expected = expectedWeightBytes(weightSpecs);
   const got = shards.reduce((n, part) => n + part.byteLength, 0);
@@ -242,6 +221,44 @@ export async function readModelArtifacts(modelJsonPath: string): Promise<ModelAr
   }
   const { weightsManifest: _manifest, ...rest } = json;
   return { ...(rest as unknown as ModelArtifactsLike), weightSpecs, weightData: concat(shards) };
+}
+
+/** The model.json as an object: parsed from `given` when the caller read it, else read from disk. */
+async function modelJson(path: string, given: ReadModelArtifactsOptions['json'], invalid: Invalid): Promise<Record<string, unknown>> {
+  if (given !== undefined && typeof given === 'object' && !(given instanceof Uint8Array)) return given;
+  try {
+    const text = given === undefined ? await readFile(path, 'utf8') : typeof given === 'string' ? given : new TextDecoder().decode(given);
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (cause) {
+    throw invalid(`not a readable tfjs model.json (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+  }
+}
+
+/** One weight shard's bytes: a relative path that stays inside the model's folder and exists. */
+async function readShard(modelJsonPath: string, folder: string, shard: unknown, g: number, invalid: Invalid): Promise<Uint8Array> {
+  const unsafe = (why: string) =>
+    summaryError('UNSAFE_PATH', `${modelJsonPath}: weight shard "${String(shard)}" ${why}; refused`, { details: { file: modelJsonPath, path: shard } });
+  if (typeof shard !== 'string' || shard === '') throw invalid(`weightsManifest[${g}] has a shard path that is not a string`);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(shard);
+  } catch (cause) {
+    throw summaryError('INVALID_MODEL', `${modelJsonPath}: weight shard "${shard}" in weightsManifest[${g}] is not a valid URI-encoded path`, {
+      cause,
+      details: { file: modelJsonPath, shard },
+    });
+  }
+  if (isAbsolute(decoded) || /^[a-z]+:\/\//i.test(decoded)) throw unsafe('is not a relative path');
+  const target = resolve(folder, decoded);
+  let real: string;
+  try {
+    real = await realpath(target);
+  } catch (cause) {
+    throw invalid(`weight shard "${shard}" is missing (expected at ${target})`, cause);
+  }
+  const rel = relative(folder, real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw unsafe("resolves outside the model's folder");
+  return new Uint8Array(await readFile(real));
 }
 
 /** Bytes the manifest's weight specs take; undefined when a spec is not understood (tfjs then checks). */
