@@ -1,7 +1,20 @@
-/** Help and version text: static strings, so `--help` / `--version` load nothing else. */
+/**
+ * Help and version text. The formats come from core's registry, inlined by the build, so
+ * `--help` / `--version` load nothing else.
+ */
+import { FORMATS, type FormatInfo } from './formats.js';
+
 declare const __MODELSUMMARY_CLI_VERSION__: string;
 
 export const VERSION: string = typeof __MODELSUMMARY_CLI_VERSION__ === 'string' ? __MODELSUMMARY_CLI_VERSION__ : '0.0.0-dev';
+
+/** The `--format` entry: the default and the aliases, then one line per format of the registry. */
+export function formatHelp(formats: readonly FormatInfo[]): string {
+  const aliases = formats.filter((f) => f.aliases.length > 0).map((f) => `${f.aliases.join(', ')} = ${f.name}`);
+  const head = `  --format <f>              output format (default ${formats[0]?.name ?? 'table'}${aliases.map((a) => `; ${a}`).join('')}):`;
+  const width = Math.max(...formats.map((f) => f.name.length)) + 2;
+  return [head, ...formats.map((f) => `${' '.repeat(30)}${f.name.padEnd(width)}${f.description}`)].join('\n');
+}
 
 export const HELP = `modelsummary ${VERSION} — model.summary() for ONNX and TensorFlow.js models
 
@@ -13,7 +26,7 @@ The format is told from the content: ONNX protobuf, or a TF.js model.json (layer
 model, weight shards read from beside it). A mock forward pass runs once to observe shapes.
 
 Output:
-  --format <f>              table (default) | markdown | csv | html | json (schema v1)
+${formatHelp(FORMATS)}
   --depth <n>               hide rows deeper than n (0 = top level); their numbers fold upward
   --columns <list>          comma-separated: input,output,kernel,params,percent,trainable,macs,bytes
                             (default input,output,params,macs)

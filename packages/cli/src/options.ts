@@ -3,6 +3,7 @@
  * imports: every error is a usage error (exit 2) naming the option.
  */
 import type { ColumnName, InputSpec, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
+import { FORMATS, FORMAT_SPELLINGS } from './formats.js';
 import { usageError } from './io.js';
 
 export type OrtChoice = 'auto' | 'node' | 'web';
@@ -33,8 +34,6 @@ export interface CliOptions {
 /** What `parseColumns` etc. will get: a checked value per option. */
 export type RawOptions = Record<string, unknown>;
 
-const FORMATS: readonly OutputFormat[] = ['table', 'markdown', 'csv', 'html', 'json'];
-const FORMAT_ALIASES: Record<string, OutputFormat> = { md: 'markdown', text: 'table', txt: 'table' };
 const CONVENTIONS: readonly MemoryConvention[] = ['default', 'torchsummary', 'torchinfo'];
 
 /** The last value of an option given once or several times, as a string. */
@@ -136,9 +135,9 @@ export function parseDimOption(text: string): [string, number] {
 
 /** Checks every option; the first bad one is a usage error. */
 export function resolveOptions(raw: RawOptions, env: Record<string, string | undefined>): CliOptions {
-  const formatText = (requireValue('format', raw.format) ?? 'table').toLowerCase();
-  const format = (FORMAT_ALIASES[formatText] ?? formatText) as OutputFormat;
-  if (!FORMATS.includes(format)) throw usageError(`--format must be one of ${FORMATS.join(', ')}, got "${formatText}"`);
+  const formatText = (requireValue('format', raw.format) ?? FORMATS[0]!.name).toLowerCase();
+  const format = FORMAT_SPELLINGS.get(formatText);
+  if (format === undefined) throw usageError(`--format must be one of ${FORMATS.map((f) => f.name).join(', ')}, got "${formatText}"`);
 
   const depthText = requireValue('depth', raw.depth);
   const batchText = requireValue('batch', raw.batch);

@@ -7,7 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OUTPUT_FORMATS } from '@modelsummary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatInfo } from '../src/format-info.js';
+import { formatHelp } from '../src/help.js';
 import { root } from './helpers.js';
 
 const bin = 'packages/cli/dist/bin.js';
@@ -104,6 +107,14 @@ describe('startup: --version and --help load no ML runtime', () => {
     const r = spawnSync(process.execPath, ['--import', register, bin, flag], { cwd: root, encoding: 'utf8', env });
     expect(r.status).toBe(0);
     expect(r.stderr).not.toContain('LOADED');
+  });
+  it('--help lists core’s formats all the same (the build inlines the registry)', () => {
+    const r = spawnSync(process.execPath, [bin, '--help'], { cwd: root, encoding: 'utf8', env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`${formatHelp(formatInfo(OUTPUT_FORMATS))}\n`);
+    const bad = spawnSync(process.execPath, [bin, model, '--format', 'xml'], { cwd: root, encoding: 'utf8', env });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`--format must be one of ${OUTPUT_FORMATS.map((f) => f.name).join(', ')}, got "xml"`);
   });
   it('the hook does see a real summary load them (the check above can fail)', () => {
     const r = spawnSync(process.execPath, ['--import', register, bin, model, '--static', '--format', 'json'], { cwd: root, encoding: 'utf8', env });

@@ -79,7 +79,7 @@ export function formatCsv(summary: ModelSummary, options: CsvOptions): string {
 export const csvFormat: OutputFormatDescriptor<'csv'> = {
   name: 'csv',
   aliases: [],
-  description: 'RFC 4180 CSV: one line per row, raw numbers, bytes in bytes',
+  description: 'RFC 4180 CSV: one line per row, raw numbers',
   options: ['depth', 'columns'],
   render: formatCsv,
 };

@@ -89,7 +89,7 @@ export function formatHtml(summary: ModelSummary, options: HtmlOptions): string 
 export const htmlFormat: OutputFormatDescriptor<'html'> = {
   name: 'html',
   aliases: [],
-  description: 'a <table class="modelsummary"> fragment, no styles or scripts',
+  description: 'a <table class="modelsummary"> fragment, no styles',
   options: ['depth', 'columns', 'ascii', 'units'],
   render: formatHtml,
 };

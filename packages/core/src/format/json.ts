@@ -211,7 +211,7 @@ export function validateSummaryJSON(value: unknown): string[] {
 export const jsonFormat: OutputFormatDescriptor<'json'> = {
   name: 'json',
   aliases: [],
-  description: 'the schema-v1 JSON document, exactly toJSON(summary)',
+  description: 'the schema-v1 JSON, exactly toJSON(summary)',
   options: [],
   render: (summary) => JSON.stringify(toJSON(summary), null, 2),
 };

@@ -84,7 +84,7 @@ export function formatMarkdown(summary: ModelSummary, options: MarkdownOptions):
 export const markdownFormat: OutputFormatDescriptor<'markdown'> = {
   name: 'markdown',
   aliases: ['md'],
-  description: 'GitHub-flavoured Markdown: one table, totals and memory as a list',
+  description: 'GitHub Markdown: one table, totals and memory as a list',
   options: ['depth', 'columns', 'ascii', 'units'],
   render: formatMarkdown,
 };

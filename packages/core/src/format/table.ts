@@ -125,7 +125,7 @@ export function formatTable(summary: ModelSummary, options: TableOptions): strin
 export const tableFormat: OutputFormatDescriptor<'table'> = {
   name: 'table',
   aliases: ['text', 'txt'],
-  description: 'torchinfo-like text: the layer tree, totals, memory, conventions',
+  description: 'torchinfo-like text: the layer tree, totals, memory',
   options: ['depth', 'columns', 'ascii', 'units', 'maxWidth'],
   render: formatTable,
 };
