@@ -1,16 +1,27 @@
 /**
- * Reads a model file, tells its format from the content, and makes it summarizable. The ML
- * runtimes (onnxruntime, tfjs) are imported here, lazily, only when a model needs them.
+ * Reads a model file once, tells its format from the content (core's `detectModelFile`), and
+ * makes it summarizable from those bytes. The ML runtimes (onnxruntime, tfjs) are imported here,
+ * lazily, only when a model needs them.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { HookableModel, SummaryJSON } from '@modelsummary/core';
+import { detectModelFile, validateSummaryJSON, type DetectedModelFile, type HookableModel, type SummaryJSON } from '@modelsummary/core';
 import type { OrtModule } from '@modelsummary/adapter-onnx';
 import { CliError, EXIT, usageError } from './io.js';
 import type { CliOptions, OrtChoice } from './options.js';
 import type { Progress } from './progress.js';
 
-export type FileKind = 'onnx' | 'tfjs' | 'summary-json';
+export type FileKind = DetectedModelFile['kind'];
+
+/** A model file, read once: its bytes and what they hold. */
+export interface ModelFile {
+  /** The path as given (messages name it). */
+  path: string;
+  absolute: string;
+  /** The whole file, at the start of a buffer with `SPARE_ROOM` free bytes after it. */
+  bytes: Uint8Array;
+  detected: DetectedModelFile;
+}
 
 export interface LoadedModel {
   model: HookableModel;
@@ -19,63 +30,80 @@ export interface LoadedModel {
   dispose(): Promise<void>;
 }
 
-/** Checks the path and tells what it holds: ONNX protobuf, TF.js model.json, or a summary JSON. */
-export async function detectFile(path: string): Promise<{ kind: FileKind; absolute: string; size: number }> {
-  const absolute = resolve(path);
+/** Free room after a file's bytes: the ONNX adapter appends its shape probes there instead of copying the model. */
+const SPARE_ROOM = 1 << 20;
+
+/** Checks the path is a readable regular file; returns its size. */
+async function fileSize(path: string, absolute: string): Promise<number> {
   let info;
   try {
     info = await stat(absolute);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError(`${path}: no such file`);
-    if (code === 'EACCES') throw new CliError(`${path}: permission denied`);
-    throw new CliError(`${path}: cannot read (${(error as Error).message})`, EXIT.ERROR, { cause: error });
+    throw fileError(path, error);
   }
   if (info.isDirectory()) throw new CliError(`${path}: is a directory; pass the .onnx file or the model.json inside it`);
   if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
-  if (info.size === 0) throw new CliError(`${path}: the file is empty (0 bytes), not a model`);
+  return info.size;
+}
 
-  const handle = await open(absolute, 'r');
-  let head: string;
+function fileError(path: string, error: unknown): CliError {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new CliError(`${path}: no such file`);
+  if (code === 'EACCES') return new CliError(`${path}: permission denied`);
+  return new CliError(`${path}: cannot read (${(error as Error).message})`, EXIT.ERROR, { cause: error });
+}
+
+/** The whole file in few large reads, into a buffer with `SPARE_ROOM` after it. */
+async function readBytes(path: string, absolute: string, size: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(size + SPARE_ROOM);
+  let offset = 0;
   try {
-    const buf = new Uint8Array(Math.min(info.size, 4096));
-    await handle.read(buf, 0, buf.byteLength, 0);
-    head = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  } finally {
-    await handle.close();
-  }
-  const trimmed = head.replace(/^\uFEFF/, '').trimStart();
-  if (trimmed.startsWith('{')) {
-    // JSON: a TF.js model.json or a modelsummary summary (schema v1). Read it whole to tell.
-    let json: unknown;
+    const handle = await open(absolute, 'r');
     try {
-      json = JSON.parse(await readFile(absolute, 'utf8'));
-    } catch (error) {
-      throw new CliError(`${path}: looks like JSON but does not parse (${(error as Error).message})`);
+      while (offset < size) {
+        const { bytesRead } = await handle.read(buffer, offset, Math.min(size - offset, 1 << 30), offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+      }
+    } finally {
+      await handle.close();
     }
-    const obj = json as Record<string, unknown>;
-    if (obj && typeof obj === 'object' && 'modelTopology' in obj) return { kind: 'tfjs', absolute, size: info.size };
-    if (obj && typeof obj === 'object' && 'schemaVersion' in obj && 'layers' in obj) return { kind: 'summary-json', absolute, size: info.size };
-    throw new CliError(`${path}: a JSON file that is neither a TF.js model.json (no "modelTopology") nor a modelsummary JSON summary`);
+  } catch (error) {
+    throw fileError(path, error);
   }
-  // Everything else is handed to the ONNX decoder, which names what is wrong.
-  return { kind: 'onnx', absolute, size: info.size };
+  return buffer.subarray(0, offset);
 }
 
-/** Loads a model file (ONNX or TF.js) ready for `summarize`. */
-export async function loadModel(path: string, kind: Exclude<FileKind, 'summary-json'>, options: CliOptions, progress: Progress): Promise<LoadedModel> {
-  return kind === 'onnx' ? loadOnnx(path, options, progress) : loadTfjs(path, options, progress);
+/**
+ * Reads the file at `path` once and tells what it holds: ONNX protobuf, a TF.js model.json, or a
+ * summary JSON. An empty file, broken JSON or JSON of neither kind is an `INVALID_MODEL` error
+ * naming the path.
+ */
+export async function readModelFile(path: string, progress?: Progress): Promise<ModelFile> {
+  const absolute = resolve(path);
+  const size = await fileSize(path, absolute);
+  progress?.update(`Reading ${basename(path)}`);
+  const bytes = await readBytes(path, absolute, size);
+  return { path, absolute, bytes, detected: detectModelFile(bytes, path) };
 }
 
-/** Reads a saved summary JSON and checks it against schema v1. */
-export async function loadSummaryJSON(path: string): Promise<SummaryJSON> {
-  const json = JSON.parse(await readFile(resolve(path), 'utf8')) as unknown;
-  const { validateSummaryJSON } = await import('@modelsummary/core');
+/** Makes a model file (ONNX or TF.js) ready for `summarize`, from the bytes already read. */
+export async function loadModel(file: ModelFile, options: CliOptions, progress: Progress): Promise<LoadedModel> {
+  const { detected } = file;
+  if (detected.kind === 'summary-json') {
+    throw usageError(`${file.path}: is a modelsummary JSON summary, not a model; compare summaries with: modelsummary diff A.json B.json`);
+  }
+  return detected.kind === 'onnx' ? loadOnnx(file, options, progress) : loadTfjs(file, detected.json, options, progress);
+}
+
+/** A saved summary (the JSON read from `path`), checked against schema v1. */
+export function savedSummary(path: string, json: Record<string, unknown>): SummaryJSON {
   const problems = validateSummaryJSON(json);
   if (problems.length > 0) {
-    throw new CliError(`${path}: not a valid modelsummary JSON summary (schema v1): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (+${problems.length - 3} more)` : ''}`);
+    const more = problems.length > 3 ? ` (+${problems.length - 3} more)` : '';
+    throw new CliError(`${path}: not a valid modelsummary JSON summary (schema v1): ${problems.slice(0, 3).join('; ')}${more}`);
   }
-  return json as SummaryJSON;
+  return json as unknown as SummaryJSON;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -91,19 +119,21 @@ export async function selectOrt(choice: OrtChoice): Promise<{ ort: OrtModule; en
   return { ort, engine: `${name}${version ? ` ${version}` : ''}` };
 }
 
-async function loadOnnx(path: string, options: CliOptions, progress: Progress): Promise<LoadedModel> {
-  progress.update(`Reading ${basename(path)}`);
+async function loadOnnx(file: ModelFile, options: CliOptions, progress: Progress): Promise<LoadedModel> {
+  const name = basename(file.absolute);
+  progress.update(`Decoding ${name}`);
   const { loadOnnxFile, onnxAdapterFromLoaded } = await import('@modelsummary/adapter-onnx/node');
+  const read = { bytes: file.bytes, spareRoom: true };
   if (options.static) {
-    const model = onnxAdapterFromLoaded(await loadOnnxFile(path, { readExternalData: false }), { run: false });
+    const model = onnxAdapterFromLoaded(await loadOnnxFile(file.absolute, { ...read, readExternalData: false }), { run: false });
     return { model, engine: 'static (no runtime)', dispose: async () => model.dispose?.() };
   }
-  // The file is read (thread pool) while the runtime's modules load (main thread).
-  const reading = loadOnnxFile(path, { readExternalData: true });
+  // External-data files are read (thread pool) while the runtime's modules load (main thread).
+  const reading = loadOnnxFile(file.absolute, { ...read, readExternalData: true });
   reading.catch(() => {}); // awaited below, after the runtime: its errors come first, as before
   progress.update('Loading the ONNX runtime');
   const { ort, engine } = await selectOrt(options.runtime);
-  progress.update(`Decoding ${basename(path)}`);
+  progress.update(`Decoding ${name}`);
   const model = onnxAdapterFromLoaded(await reading, { ort });
   return { model, engine, dispose: async () => model.dispose?.() };
 }
@@ -149,11 +179,12 @@ function importTf() {
   return tfPromise;
 }
 
-async function loadTfjs(path: string, options: CliOptions, progress: Progress): Promise<LoadedModel> {
+async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options: CliOptions, progress: Progress): Promise<LoadedModel> {
+  const path = file.absolute;
   if (options.static) throw usageError('--static applies to ONNX models only (a TF.js model is summarized by running it)');
-  progress.update(`Reading ${basename(path)} and its weight shards`);
+  progress.update(`Reading the weight shards of ${basename(path)}`);
   const { readModelArtifacts, tfjsModelKind } = await import('@modelsummary/adapter-tfjs/node');
-  const artifacts = await readModelArtifacts(path);
+  const artifacts = await readModelArtifacts(path, { json });
   const kind = tfjsModelKind(artifacts);
   progress.update('Loading TensorFlow.js');
   let loaded: Awaited<ReturnType<typeof importTf>>;

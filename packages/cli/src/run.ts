@@ -14,17 +14,14 @@ import {
 } from '@modelsummary/core';
 import { diffSummaries, formatDiff } from './diff.js';
 import { CliError, EXIT, usageError, type CliIO } from './io.js';
-import { detectFile, loadModel, loadSummaryJSON } from './load.js';
+import { loadModel, readModelFile, savedSummary, type ModelFile } from './load.js';
 import type { CliOptions } from './options.js';
 import { createProgress, type Progress } from './progress.js';
 
-/** Summarizes one model file; returns the summary and the engine that ran it. */
-async function summarizeFile(path: string, options: CliOptions, progress: Progress): Promise<{ summary: ModelSummary; engine: string }> {
-  const file = await detectFile(path);
-  if (file.kind === 'summary-json') {
-    throw usageError(`${path}: is a modelsummary JSON summary, not a model; compare summaries with: modelsummary diff A.json B.json`);
-  }
-  const loaded = await loadModel(file.absolute, file.kind, options, progress);
+/** Summarizes one model file, already read; returns the summary and the engine that ran it. */
+async function summarizeFile(file: ModelFile, options: CliOptions, progress: Progress): Promise<{ summary: ModelSummary; engine: string }> {
+  const { path } = file;
+  const loaded = await loadModel(file, options, progress);
   try {
     progress.update(`Running the mock forward pass (${loaded.engine})`);
     const summary = await summarize(loaded.model, {
@@ -93,26 +90,22 @@ export async function runSummary(path: string, options: CliOptions, io: CliIO): 
   const progress = createProgress(io.stderr, true);
   let result: { summary: ModelSummary; engine: string };
   try {
-    result = await summarizeFile(path, options, progress);
+    result = await summarizeFile(await readModelFile(path, progress), options, progress);
   } finally {
     progress.done();
   }
   const { summary, engine } = result;
-  let text: string;
-  if (options.format === 'json') {
-    text = formatSummary(summary, { format: 'json' });
-  } else {
-    // The header says which runtime package ran the pass; the JSON keeps the device name alone.
-    const shown: ModelSummary = { ...summary, device: `${summary.device} (${engine})` };
-    text = formatSummary(shown, {
-      format: options.format,
-      ...(options.depth === undefined ? {} : { depth: options.depth }),
-      ...(columns ? { columns } : {}),
-      ascii: options.ascii,
-      units: options.units,
-      ...(options.format === 'table' && !options.output && io.stdout.isTTY && io.stdout.columns ? { maxWidth: io.stdout.columns } : {}),
-    });
-  }
+  // The header says which runtime package ran the pass; the JSON keeps the device name alone.
+  const shown: ModelSummary = options.format === 'json' ? summary : { ...summary, device: `${summary.device} (${engine})` };
+  // Each format reads the options it uses (core's registry says which): the terminal width only fits the table.
+  const text = formatSummary(shown, {
+    format: options.format,
+    ...(options.depth === undefined ? {} : { depth: options.depth }),
+    ...(columns ? { columns } : {}),
+    ascii: options.ascii,
+    units: options.units,
+    ...(!options.output && io.stdout.isTTY && io.stdout.columns ? { maxWidth: io.stdout.columns } : {}),
+  });
   await emit(text, options, io);
   const breaches = budgetBreaches(summary, options);
   if (breaches.length > 0) {
@@ -123,10 +116,10 @@ export async function runSummary(path: string, options: CliOptions, io: CliIO): 
 }
 
 /** A model or a saved summary, as schema v1 JSON. */
-async function summaryJSONOf(path: string, options: CliOptions, progress: Progress): Promise<SummaryJSON> {
-  const file = await detectFile(path);
-  if (file.kind === 'summary-json') return loadSummaryJSON(file.absolute);
-  const { summary } = await summarizeFile(path, options, progress);
+async function summaryOrModelJSON(path: string, options: CliOptions, progress: Progress): Promise<SummaryJSON> {
+  const file = await readModelFile(path, progress);
+  if (file.detected.kind === 'summary-json') return savedSummary(path, file.detected.json);
+  const { summary } = await summarizeFile(file, options, progress);
   return toJSON(summary);
 }
 
@@ -137,8 +130,8 @@ export async function runDiff(a: string, b: string, options: CliOptions, io: Cli
   let left: SummaryJSON;
   let right: SummaryJSON;
   try {
-    left = await summaryJSONOf(a, options, progress);
-    right = await summaryJSONOf(b, options, progress);
+    left = await summaryOrModelJSON(a, options, progress);
+    right = await summaryOrModelJSON(b, options, progress);
   } finally {
     progress.done();
   }
