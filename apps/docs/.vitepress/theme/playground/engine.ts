@@ -3,7 +3,7 @@
  * read into memory, handed to the matching adapter, summarized with core, and rendered with core's
  * formatters. Nothing is uploaded anywhere.
  */
-import { formatSummary, summarize, toJSON, type HookableModel, type ModelSummary } from '@modelsummary/core';
+import { detectModelFile, formatSummary, summarize, toJSON, type HookableModel, type ModelSummary } from '@modelsummary/core';
 
 /** What the backend menu offers. `auto`: WebGPU when the browser has it, else the runtime's default. */
 export type Backend = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
@@ -94,51 +94,46 @@ function loadTf(base: string): Promise<Tf> {
 // ---------------------------------------------------------------------------------------------
 // loading
 
-const decoder = new TextDecoder();
-
-/** Splits what the user gave into one model: an `.onnx`, or a `model.json` plus its shards. */
-export function classify(files: readonly ModelFile[]): { kind: 'onnx'; model: ModelFile } | { kind: 'tfjs'; model: ModelFile; shards: ModelFile[] } {
-  if (files.length === 0) throw new PlaygroundError('No file was given. Drop an .onnx file, or a model.json together with its .bin weight files.');
-  const onnx = files.filter((f) => f.name.toLowerCase().endsWith('.onnx'));
-  const json = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
-  if (onnx.length === 1 && json.length === 0) {
-    const others = files.filter((f) => f !== onnx[0]);
-    if (others.length > 0) {
-      throw new PlaygroundError(
-        `${onnx[0]!.name}: ONNX models with external data (${others.map((f) => f.name).join(', ')}) are not supported in the playground; use the CLI.`,
-      );
-    }
-    return { kind: 'onnx', model: onnx[0]! };
-  }
-  if (json.length === 1 && onnx.length === 0) {
-    return { kind: 'tfjs', model: json[0]!, shards: files.filter((f) => f !== json[0]) };
-  }
-  if (onnx.length + json.length > 1) {
-    throw new PlaygroundError(`Give one model at a time: got ${[...onnx, ...json].map((f) => f.name).join(', ')}.`);
-  }
-  throw new PlaygroundError(
-    `${files.map((f) => f.name).join(', ')}: not a model file. The playground reads .onnx files, and TF.js models as model.json plus its .bin shards.`,
-  );
-}
-
 interface TfjsManifest {
   format?: string;
   modelTopology?: unknown;
   weightsManifest?: { paths: string[] }[];
 }
 
-function parseManifest(file: ModelFile): TfjsManifest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(decoder.decode(file.bytes));
-  } catch (error) {
-    throw new PlaygroundError(`${file.name}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+/** What the user gave, as one model: an `.onnx`, or a `model.json` (already parsed) plus its shards. */
+export type ClassifiedFiles = { kind: 'onnx'; model: ModelFile } | { kind: 'tfjs'; model: ModelFile; manifest: TfjsManifest; shards: ModelFile[] };
+
+/** The model among the files: the one `.onnx` or `.json` (the others are its weight shards). */
+function modelFileOf(files: readonly ModelFile[]): ModelFile {
+  if (files.length === 0) throw new PlaygroundError('No file was given. Drop an .onnx file, or a model.json together with its .bin weight files.');
+  const models = files.filter((f) => /\.(onnx|json)$/i.test(f.name));
+  if (models.length > 1) throw new PlaygroundError(`Give one model at a time: got ${models.map((f) => f.name).join(', ')}.`);
+  if (models.length === 0) {
+    throw new PlaygroundError(
+      `${files.map((f) => f.name).join(', ')}: not a model file. The playground reads .onnx files, and TF.js models as model.json plus its .bin shards.`,
+    );
   }
-  const m = parsed as TfjsManifest;
-  if (typeof parsed !== 'object' || parsed === null || m.modelTopology === undefined) {
-    throw new PlaygroundError(`${file.name}: not a TF.js model.json (it has no "modelTopology").`);
+  return models[0]!;
+}
+
+/**
+ * Splits what the user gave into one model. Which file is the model goes by its name; what it
+ * holds is told from its content by core's `detectModelFile` (the CLI's detection too).
+ */
+export function classify(files: readonly ModelFile[]): ClassifiedFiles {
+  const model = modelFileOf(files);
+  const others = files.filter((f) => f !== model);
+  const detected = detectModelFile(model.bytes, model.name);
+  if (detected.kind === 'summary-json') {
+    throw new PlaygroundError(`${model.name}: a modelsummary JSON summary, not a model. The playground summarizes .onnx files and TF.js model.json files.`);
   }
-  return m;
+  if (detected.kind === 'tfjs') return { kind: 'tfjs', model, manifest: detected.json as TfjsManifest, shards: others };
+  if (others.length > 0) {
+    throw new PlaygroundError(
+      `${model.name}: ONNX models with external data (${others.map((f) => f.name).join(', ')}) are not supported in the playground; use the CLI.`,
+    );
+  }
+  return { kind: 'onnx', model };
 }
 
 /** A model ready for core, and what frees it (the runtime's session, or the tfjs model's weights). */
@@ -153,8 +148,7 @@ async function onnxModel(model: ModelFile, base: string): Promise<LoadedModel> {
   return { model: adapted, dispose: () => adapted.dispose() };
 }
 
-async function tfjsModel(model: ModelFile, shards: readonly ModelFile[], base: string): Promise<LoadedModel> {
-  const manifest = parseManifest(model);
+async function tfjsModel(model: ModelFile, manifest: TfjsManifest, shards: readonly ModelFile[], base: string): Promise<LoadedModel> {
   const needed = (manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((p) => p.split('/').pop() as string));
   const given = new Set(shards.map((s) => s.name));
   const missing = needed.filter((n) => !given.has(n));
@@ -195,7 +189,7 @@ async function tfjsModel(model: ModelFile, shards: readonly ModelFile[], base: s
 export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/'): Promise<PlaygroundResult> {
   const what = classify(files);
   const started = performance.now();
-  const loaded = what.kind === 'onnx' ? await onnxModel(what.model, base) : await tfjsModel(what.model, what.shards, base);
+  const loaded = what.kind === 'onnx' ? await onnxModel(what.model, base) : await tfjsModel(what.model, what.manifest, what.shards, base);
   let summary: ModelSummary;
   try {
     summary = await summarize(loaded.model, { device: backend });
