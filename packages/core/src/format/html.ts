@@ -23,35 +23,9 @@ export function escapeHtml(text: string, ascii = false): string {
     : controls;
 }
 
-/**
- * A standalone `<table class="modelsummary">` fragment: `<caption>` with the model facts, one
- * `<tbody>` row per visible layer (classes `ms-depth-N`, `ms-container`, `ms-recursive`,
- * `ms-not-executed`, `ms-unknown-macs`; `data-depth`), totals, memory, conventions and warnings
- * in `<tfoot>`. No styles, scripts or external assets: style it through the class names.
- */
-export function formatHtml(summary: ModelSummary, options: HtmlOptions): string {
-  const { columns, ascii, units } = options;
-  const g = glyphsFor(ascii);
-  const ctx: CellContext = { summary, units, glyphs: g };
-  const esc = (text: string) => escapeHtml(text, ascii);
-  const span = 3 + columns.length;
+/** One `<tr>` per visible row. */
+function bodyRows(summary: ModelSummary, options: HtmlOptions, ctx: CellContext, esc: (text: string) => string): string[] {
   const out: string[] = [];
-  const m = summary.model;
-
-  out.push('<table class="modelsummary">');
-  out.push(
-    `  <caption><span class="ms-model">${esc(m.name)}</span> ${esc(g.dash)} format ${esc(m.format)}, runtime ${esc(m.runtime)}, ` +
-      `device ${esc(summary.device)}, batch size ${summary.batchSize}; inputs: ${esc(inputDescriptions(summary, units).join('; ') || '--')}</caption>`,
-  );
-  out.push('  <thead>');
-  out.push('    <tr>');
-  out.push('      <th scope="col" class="ms-layer">Layer</th>');
-  out.push('      <th scope="col" class="ms-type">Type</th>');
-  out.push('      <th scope="col" class="ms-depth-idx">Depth-Idx</th>');
-  for (const c of columns) out.push(`      <th scope="col" class="ms-${COLUMN_KEYS[c].replace(/_/g, '-')}">${esc(COLUMN_TITLES[c])}</th>`);
-  out.push('    </tr>');
-  out.push('  </thead>');
-  out.push('  <tbody>');
   for (const v of visibleRows(summary, options.depth)) {
     const r = v.row;
     const classes = [`ms-row`, `ms-depth-${r.depth}`];
@@ -63,27 +37,66 @@ export function formatHtml(summary: ModelSummary, options: HtmlOptions): string 
     out.push(`    <tr class="${classes.join(' ')}" data-depth="${r.depth}">`);
     const marker = !v.notExecuted ? '' : ' <span class="ms-marker">(not executed)</span>';
     out.push(
-      `      <th scope="row" class="ms-layer"><span class="ms-tree" aria-hidden="true">${esc(treePrefix(v, g))}</span>${esc(r.name)}${marker}</th>`,
+      `      <th scope="row" class="ms-layer"><span class="ms-tree" aria-hidden="true">${esc(treePrefix(v, ctx.glyphs))}</span>${esc(r.name)}${marker}</th>`,
     );
     out.push(`      <td class="ms-type">${esc(r.type)}</td>`);
     out.push(`      <td class="ms-depth-idx">${v.depthIndex}</td>`);
-    for (const c of columns) {
+    for (const c of options.columns) {
       const cls = `ms-${COLUMN_KEYS[c].replace(/_/g, '-')}${NUMERIC_COLUMNS.has(c) ? ' ms-num' : ''}`;
       out.push(`      <td class="${cls}">${esc(cellText(v, c, ctx))}</td>`);
     }
     out.push('    </tr>');
   }
-  out.push('  </tbody>');
-  out.push('  <tfoot>');
+  return out;
+}
+
+/** Totals, memory, conventions and warnings, each a row spanning the table. */
+function footRows(summary: ModelSummary, span: number, ctx: CellContext, esc: (text: string) => string): string[] {
+  const { units, glyphs: g } = ctx;
   const footRow = (cls: string, label: string, value: string) =>
     `    <tr class="${cls}"><th scope="row" colspan="${span - 1}">${esc(label)}</th><td class="ms-num">${esc(value)}</td></tr>`;
-  for (const [label, value] of totalsPairs(summary, g)) out.push(footRow('ms-total', label, value));
-  for (const [label, value] of memoryPairs(summary, units)) out.push(footRow('ms-memory', label, value));
-  out.push(`    <tr class="ms-conventions"><td colspan="${span}">Conventions: ${esc(conventionsLine(summary, units, g))}</td></tr>`);
-  for (const w of summary.warnings) out.push(`    <tr class="ms-warning"><td colspan="${span}">Warning: ${esc(w)}</td></tr>`);
-  out.push('  </tfoot>');
-  out.push('</table>');
-  return out.join('\n') + '\n';
+  return [
+    ...totalsPairs(summary, g).map(([label, value]) => footRow('ms-total', label, value)),
+    ...memoryPairs(summary, units).map(([label, value]) => footRow('ms-memory', label, value)),
+    `    <tr class="ms-conventions"><td colspan="${span}">Conventions: ${esc(conventionsLine(summary, units, g))}</td></tr>`,
+    ...summary.warnings.map((w) => `    <tr class="ms-warning"><td colspan="${span}">Warning: ${esc(w)}</td></tr>`),
+  ];
+}
+
+/**
+ * A standalone `<table class="modelsummary">` fragment: `<caption>` with the model facts, one
+ * `<tbody>` row per visible layer (classes `ms-depth-N`, `ms-container`, `ms-recursive`,
+ * `ms-not-executed`, `ms-unknown-macs`; `data-depth`), totals, memory, conventions and warnings
+ * in `<tfoot>`. No styles, scripts or external assets: style it through the class names.
+ */
+export function formatHtml(summary: ModelSummary, options: HtmlOptions): string {
+  const { columns, ascii, units } = options;
+  const g = glyphsFor(ascii);
+  const ctx: CellContext = { summary, units, glyphs: g };
+  const esc = (text: string) => escapeHtml(text, ascii);
+  const m = summary.model;
+  const caption =
+    `  <caption><span class="ms-model">${esc(m.name)}</span> ${esc(g.dash)} format ${esc(m.format)}, runtime ${esc(m.runtime)}, ` +
+    `device ${esc(summary.device)}, batch size ${summary.batchSize}; inputs: ${esc(inputDescriptions(summary, units).join('; ') || '--')}</caption>`;
+  return [
+    '<table class="modelsummary">',
+    caption,
+    '  <thead>',
+    '    <tr>',
+    '      <th scope="col" class="ms-layer">Layer</th>',
+    '      <th scope="col" class="ms-type">Type</th>',
+    '      <th scope="col" class="ms-depth-idx">Depth-Idx</th>',
+    ...columns.map((c) => `      <th scope="col" class="ms-${COLUMN_KEYS[c].replace(/_/g, '-')}">${esc(COLUMN_TITLES[c])}</th>`),
+    '    </tr>',
+    '  </thead>',
+    '  <tbody>',
+    ...bodyRows(summary, options, ctx, esc),
+    '  </tbody>',
+    '  <tfoot>',
+    ...footRows(summary, 3 + columns.length, ctx, esc),
+    '  </tfoot>',
+    '</table>',
+  ].join('\n') + '\n';
 }
 
 export const htmlFormat: OutputFormatDescriptor<'html'> = {

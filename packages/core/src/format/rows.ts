@@ -33,18 +33,22 @@ export function isObserved(summary: ModelSummary): boolean {
   return summary.layers.length === 0 || summary.layers.some((r) => r.executed);
 }
 
-/**
- * The rows to show at `maxDepth`, each carrying the figures of its hidden descendants. One forward
- * pass and one backward pass over the rows: linear in their number (layers are in pre-order).
- */
-export function visibleRows(summary: ModelSummary, maxDepth = Number.POSITIVE_INFINITY): VisibleRow[] {
+/** Adds a hidden row's figures to the visible row it folds into. */
+function foldInto(target: VisibleRow, row: LayerRow, unknown: number): void {
+  target.folded = true;
+  target.params += row.params;
+  if (row.trainableParams !== undefined) target.trainableParams = (target.trainableParams ?? 0) + row.trainableParams;
+  target.macs += row.macs ?? 0;
+  target.unknownMacs += unknown;
+}
+
+/** The rows at depth ≤ `limit`, the deeper ones folded into their nearest visible ancestor. */
+function foldRows(summary: ModelSummary, limit: number): VisibleRow[] {
   const out: VisibleRow[] = [];
   const perDepthCounter: number[] = [];
   // The most recent visible row at each depth: the fold target of deeper hidden rows.
   const lastVisibleAtDepth: Array<VisibleRow | undefined> = [];
-  const limit = Math.max(0, Math.floor(maxDepth));
   const observed = isObserved(summary);
-
   for (const row of summary.layers) {
     const depth = Math.max(0, row.depth);
     const counter = (perDepthCounter[depth] ?? 0) + 1;
@@ -66,25 +70,22 @@ export function visibleRows(summary: ModelSummary, maxDepth = Number.POSITIVE_IN
       out.push(v);
       lastVisibleAtDepth[depth] = v;
       lastVisibleAtDepth.length = depth + 1;
-    } else {
-      // Pre-order: the nearest visible ancestor is the latest visible row at the depth limit
-      // (or shallower, when the tree skips a level).
-      let target: VisibleRow | undefined;
-      for (let d = Math.min(limit, lastVisibleAtDepth.length - 1); d >= 0 && target === undefined; d -= 1) {
-        target = lastVisibleAtDepth[d];
-      }
-      target ??= out[out.length - 1];
-      if (target === undefined) continue; // nothing visible yet: a malformed list; nothing to fold into
-      target.folded = true;
-      target.params += row.params;
-      if (row.trainableParams !== undefined) target.trainableParams = (target.trainableParams ?? 0) + row.trainableParams;
-      target.macs += row.macs ?? 0;
-      target.unknownMacs += unknown;
+      continue;
     }
+    // Pre-order: the nearest visible ancestor is the latest visible row at the depth limit
+    // (or shallower, when the tree skips a level).
+    let target: VisibleRow | undefined;
+    for (let d = Math.min(limit, lastVisibleAtDepth.length - 1); d >= 0 && target === undefined; d -= 1) target = lastVisibleAtDepth[d];
+    target ??= out[out.length - 1];
+    if (target !== undefined) foldInto(target, row, unknown); // else nothing visible yet: a malformed list
   }
+  return out;
+}
 
-  // Tree shape, backward: a row is the last child of its parent when no later visible row at the
-  // same depth appears before the parent's subtree ends.
+/** Sets `isLast` and `continues` (how the tree is drawn) on rows in pre-order. */
+function shapeTree(out: VisibleRow[]): void {
+  // Backward: a row is the last child of its parent when no later visible row at the same depth
+  // appears before the parent's subtree ends.
   const siblingFollows: boolean[] = [];
   for (let i = out.length - 1; i >= 0; i -= 1) {
     const v = out[i]!;
@@ -102,6 +103,15 @@ export function visibleRows(summary: ModelSummary, maxDepth = Number.POSITIVE_IN
     v.continues = stack.slice();
     stack[depth] = !v.isLast;
   }
+}
+
+/**
+ * The rows to show at `maxDepth`, each carrying the figures of its hidden descendants. One forward
+ * pass and one backward pass over the rows: linear in their number (layers are in pre-order).
+ */
+export function visibleRows(summary: ModelSummary, maxDepth = Number.POSITIVE_INFINITY): VisibleRow[] {
+  const out = foldRows(summary, Math.max(0, Math.floor(maxDepth)));
+  shapeTree(out);
   return out;
 }
 

@@ -2,8 +2,8 @@ import type { ModelSummary } from '../summary.js';
 import type { UnitSystem } from '../units.js';
 import { cellText, COLUMN_TITLES, layerLabel, NUMERIC_COLUMNS, type CellContext } from './columns.js';
 import { conventionsLine, headerPairs, inputDescriptions, memoryPairs, totalsPairs, type Pair } from './footer.js';
-import { treePrefix, visibleRows } from './rows.js';
-import { cleanText, displayWidth, glyphsFor, padEnd, padStart, truncate } from './text.js';
+import { treePrefix, visibleRows, type VisibleRow } from './rows.js';
+import { cleanText, displayWidth, glyphsFor, padEnd, padStart, truncate, type Glyphs } from './text.js';
 import type { ColumnName, OutputFormatDescriptor } from './types.js';
 
 export interface TableOptions {
@@ -22,66 +22,70 @@ function pairLines(pairs: Pair[], ascii: boolean): string[] {
   return pairs.map(([label, value]) => cleanText(`${label}: ${value}`, ascii));
 }
 
-/**
- * torchinfo-like text table. Column widths are display widths (CJK = 2 cells), so every line of
- * the grid (rules, header, rows) has the same display width. Linear in the number of rows.
- */
-export function formatTable(summary: ModelSummary, options: TableOptions): string {
-  const { columns, ascii, units } = options;
-  const g = glyphsFor(ascii);
-  const ctx: CellContext = { summary, units, glyphs: g };
-  const rows = visibleRows(summary, options.depth);
+/** Every cell's text and display width, computed once, and the width each column needs. */
+interface Grid {
+  names: string[];
+  nameWidths: number[];
+  cells: string[][];
+  cellWidths: number[][];
+  layerWidth: number;
+  colWidths: number[];
+}
 
-  // Cells and their widths, computed once.
-  const nameCells: string[] = new Array<string>(rows.length);
-  const nameWidths: number[] = new Array<number>(rows.length);
-  const cells: string[][] = columns.map(() => new Array<string>(rows.length));
-  const cellWidths: number[][] = columns.map(() => new Array<number>(rows.length));
-  let layerWidth = displayWidth(LAYER_TITLE);
-  const colWidths = columns.map((c) => displayWidth(COLUMN_TITLES[c]));
+function gridOf(rows: readonly VisibleRow[], columns: readonly ColumnName[], ctx: CellContext, ascii: boolean): Grid {
+  const grid: Grid = {
+    names: new Array<string>(rows.length),
+    nameWidths: new Array<number>(rows.length),
+    cells: columns.map(() => new Array<string>(rows.length)),
+    cellWidths: columns.map(() => new Array<number>(rows.length)),
+    layerWidth: displayWidth(LAYER_TITLE),
+    colWidths: columns.map((c) => displayWidth(COLUMN_TITLES[c])),
+  };
   for (let i = 0; i < rows.length; i += 1) {
     const v = rows[i]!;
-    const name = treePrefix(v, g) + cleanText(layerLabel(v), ascii);
+    const name = treePrefix(v, ctx.glyphs) + cleanText(layerLabel(v), ascii);
     const w = displayWidth(name);
-    nameCells[i] = name;
-    nameWidths[i] = w;
-    if (w > layerWidth) layerWidth = w;
+    grid.names[i] = name;
+    grid.nameWidths[i] = w;
+    if (w > grid.layerWidth) grid.layerWidth = w;
     for (let c = 0; c < columns.length; c += 1) {
       const text = cleanText(cellText(v, columns[c]!, ctx), ascii);
       const tw = displayWidth(text);
-      cells[c]![i] = text;
-      cellWidths[c]![i] = tw;
-      if (tw > colWidths[c]!) colWidths[c] = tw;
+      grid.cells[c]![i] = text;
+      grid.cellWidths[c]![i] = tw;
+      if (tw > grid.colWidths[c]!) grid.colWidths[c] = tw;
     }
   }
+  return grid;
+}
 
-  // Fit maxWidth by shortening the layer column only.
-  let truncateNames = false;
-  if (options.maxWidth !== undefined) {
-    const others = colWidths.reduce((sum, w) => sum + GAP.length + w, 0);
-    const over = layerWidth + others - options.maxWidth;
-    if (over > 0) {
-      const target = Math.max(MIN_LAYER_WIDTH, layerWidth - over);
-      if (target < layerWidth) {
-        layerWidth = target;
-        truncateNames = true;
-      }
-    }
-  }
-  const totalWidth = layerWidth + colWidths.reduce((sum, w) => sum + GAP.length + w, 0);
-  const heavy = '='.repeat(totalWidth);
-  const light = '-'.repeat(totalWidth);
+/** Fits `maxWidth` by shortening the layer column only; true when names must be truncated. */
+function fitWidth(grid: Grid, maxWidth: number | undefined): boolean {
+  if (maxWidth === undefined) return false;
+  const others = grid.colWidths.reduce((sum, w) => sum + GAP.length + w, 0);
+  const over = grid.layerWidth + others - maxWidth;
+  if (over <= 0) return false;
+  const target = Math.max(MIN_LAYER_WIDTH, grid.layerWidth - over);
+  if (target >= grid.layerWidth) return false;
+  grid.layerWidth = target;
+  return true;
+}
 
+/** Model facts and inputs, labels aligned. */
+function headerLines(summary: ModelSummary, units: UnitSystem, ascii: boolean): string[] {
   const lines: string[] = [];
-  // Header block.
   const header = headerPairs(summary);
   const inputs = inputDescriptions(summary, units);
   const labelWidth = Math.max(...header.map(([l]) => l.length), 'Inputs'.length) + 2;
   for (const [label, value] of header) lines.push(cleanText(padEnd(`${label}:`, labelWidth) + value, ascii));
   if (inputs.length === 0) lines.push(padEnd('Inputs:', labelWidth) + '--');
   inputs.forEach((text, i) => lines.push(cleanText(padEnd(i === 0 ? 'Inputs:' : '', labelWidth) + text, ascii)));
+  return lines;
+}
 
-  // Grid.
+/** The grid between heavy rules: the column titles, then one line per row. */
+function gridLines(grid: Grid, columns: readonly ColumnName[], truncateNames: boolean, g: Glyphs, heavy: string): string[] {
+  const { layerWidth, colWidths } = grid;
   const renderLine = (name: string, nameWidth: number, values: (c: number) => [string, number]): string => {
     let cell = name;
     let w = nameWidth;
@@ -97,28 +101,48 @@ export function formatTable(summary: ModelSummary, options: TableOptions): strin
     }
     return parts.join('');
   };
-  lines.push(heavy);
-  lines.push(
-    renderLine(LAYER_TITLE, displayWidth(LAYER_TITLE), (c) => {
-      const title = COLUMN_TITLES[columns[c]!];
-      return [title, title.length];
-    }),
-  );
-  lines.push(heavy);
-  if (rows.length === 0) lines.push(padEnd('(no layers)', totalWidth));
-  for (let i = 0; i < rows.length; i += 1) {
-    lines.push(renderLine(nameCells[i]!, nameWidths[i]!, (c) => [cells[c]![i]!, cellWidths[c]![i]!]));
+  const title = renderLine(LAYER_TITLE, displayWidth(LAYER_TITLE), (c) => {
+    const text = COLUMN_TITLES[columns[c]!];
+    return [text, text.length];
+  });
+  const lines = [heavy, title, heavy];
+  if (grid.names.length === 0) lines.push(padEnd('(no layers)', heavy.length));
+  for (let i = 0; i < grid.names.length; i += 1) {
+    lines.push(renderLine(grid.names[i]!, grid.nameWidths[i]!, (c) => [grid.cells[c]![i]!, grid.cellWidths[c]![i]!]));
   }
   lines.push(heavy);
+  return lines;
+}
 
-  // Footer.
-  lines.push(...pairLines(totalsPairs(summary, g), ascii));
-  lines.push(light);
-  lines.push(...pairLines(memoryPairs(summary, units), ascii));
-  lines.push(light);
-  lines.push(cleanText(`Conventions: ${conventionsLine(summary, units, g)}`, ascii));
-  for (const warning of summary.warnings) lines.push(cleanText(`Warning: ${warning}`, ascii));
-  lines.push(heavy);
+/** Totals, memory, conventions and warnings. */
+function footerLines(summary: ModelSummary, units: UnitSystem, ascii: boolean, g: Glyphs, heavy: string): string[] {
+  const light = '-'.repeat(heavy.length);
+  return [
+    ...pairLines(totalsPairs(summary, g), ascii),
+    light,
+    ...pairLines(memoryPairs(summary, units), ascii),
+    light,
+    cleanText(`Conventions: ${conventionsLine(summary, units, g)}`, ascii),
+    ...summary.warnings.map((warning) => cleanText(`Warning: ${warning}`, ascii)),
+    heavy,
+  ];
+}
+
+/**
+ * torchinfo-like text table. Column widths are display widths (CJK = 2 cells), so every line of
+ * the grid (rules, header, rows) has the same display width. Linear in the number of rows.
+ */
+export function formatTable(summary: ModelSummary, options: TableOptions): string {
+  const { columns, ascii, units } = options;
+  const g = glyphsFor(ascii);
+  const grid = gridOf(visibleRows(summary, options.depth), columns, { summary, units, glyphs: g }, ascii);
+  const truncateNames = fitWidth(grid, options.maxWidth);
+  const heavy = '='.repeat(grid.layerWidth + grid.colWidths.reduce((sum, w) => sum + GAP.length + w, 0));
+  const lines = [
+    ...headerLines(summary, units, ascii),
+    ...gridLines(grid, columns, truncateNames, g, heavy),
+    ...footerLines(summary, units, ascii, g, heavy),
+  ];
   return lines.join('\n') + '\n';
 }
 
