@@ -179,6 +179,20 @@ function importTf() {
   return tfPromise;
 }
 
+/** tfjs and the adapter, or a CliError saying what to install. */
+async function importTfjs(path: string) {
+  try {
+    return { loaded: await importTf(), adapterModule: await import('@modelsummary/adapter-tfjs') };
+  } catch (error) {
+    throw new CliError(`${path}: TensorFlow.js could not be loaded (${firstLine(error)}); install @tensorflow/tfjs-core, -layers, -converter and -backend-cpu`);
+  }
+}
+
+/** The header name: the folder of a `model.json`, else the file name without `.json`. */
+function tfjsModelName(path: string): string {
+  return basename(dirname(path)) && basename(path) === 'model.json' ? basename(dirname(path)) : basename(path).replace(/\.json$/i, '');
+}
+
 async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options: CliOptions, progress: Progress): Promise<LoadedModel> {
   const path = file.absolute;
   if (options.static) throw usageError('--static applies to ONNX models only (a TF.js model is summarized by running it)');
@@ -187,14 +201,7 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
   const artifacts = await readModelArtifacts(path, { json });
   const kind = tfjsModelKind(artifacts);
   progress.update('Loading TensorFlow.js');
-  let loaded: Awaited<ReturnType<typeof importTf>>;
-  let adapterModule: typeof import('@modelsummary/adapter-tfjs');
-  try {
-    loaded = await importTf();
-    adapterModule = await import('@modelsummary/adapter-tfjs');
-  } catch (error) {
-    throw new CliError(`${path}: TensorFlow.js could not be loaded (${firstLine(error)}); install @tensorflow/tfjs-core, -layers, -converter and -backend-cpu`);
-  }
+  const { loaded, adapterModule } = await importTfjs(path);
   const { tf, layers, converter } = loaded;
   const device = options.device;
   let gpuNote = '';
@@ -227,8 +234,7 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
     console.warn = warn;
     console.log = log;
   }
-  const name = basename(dirname(path)) && basename(path) === 'model.json' ? basename(dirname(path)) : basename(path).replace(/\.json$/i, '');
-  const hookable = await adapterModule.tfjsAdapter(model as never, { tf: tf as never, name });
+  const hookable = await adapterModule.tfjsAdapter(model as never, { tf: tf as never, name: tfjsModelName(path) });
   return {
     model: hookable,
     engine: `tfjs ${tf.version_core ?? ''}`.trim() + gpuNote,

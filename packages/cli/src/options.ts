@@ -133,14 +133,16 @@ export function parseDimOption(text: string): [string, number] {
   return [name, Number(value)];
 }
 
-/** Checks every option; the first bad one is a usage error. */
-export function resolveOptions(raw: RawOptions, env: Record<string, string | undefined>): CliOptions {
+/** `--format`: a name or an alias of a format of core's registry. */
+function formatOption(raw: RawOptions): OutputFormat {
   const formatText = (requireValue('format', raw.format) ?? FORMATS[0]!.name).toLowerCase();
   const format = FORMAT_SPELLINGS.get(formatText);
   if (format === undefined) throw usageError(`--format must be one of ${FORMATS.map((f) => f.name).join(', ')}, got "${formatText}"`);
+  return format;
+}
 
-  const depthText = requireValue('depth', raw.depth);
-  const batchText = requireValue('batch', raw.batch);
+/** `--units`, `--memory-convention`, `--runtime`, `--device`: one of a few words each. */
+function choiceOptions(raw: RawOptions): Pick<CliOptions, 'units' | 'memoryConvention' | 'runtime' | 'device'> {
   const units = (requireValue('units', raw.units) ?? 'si').toLowerCase();
   if (units !== 'si' && units !== 'iec') throw usageError(`--units must be si or iec, got "${units}"`);
   const convention = (requireValue('memory-convention', raw.memoryConvention) ?? 'default').toLowerCase() as MemoryConvention;
@@ -151,7 +153,15 @@ export function resolveOptions(raw: RawOptions, env: Record<string, string | und
   }
   const device = (requireValue('device', raw.device) ?? 'auto').toLowerCase();
   if (!/^[a-z][a-z0-9_-]*$/.test(device)) throw usageError(`--device must be auto, gpu, cpu or a backend / provider name, got "${device}"`);
+  return { units, memoryConvention: convention, runtime: runtimeText === 'wasm' ? 'web' : (runtimeText as OrtChoice), device };
+}
 
+/** Checks every option; the first bad one is a usage error. */
+export function resolveOptions(raw: RawOptions, env: Record<string, string | undefined>): CliOptions {
+  const format = formatOption(raw);
+  const depthText = requireValue('depth', raw.depth);
+  const batchText = requireValue('batch', raw.batch);
+  const choices = choiceOptions(raw);
   const dims: Record<string, number> = {};
   for (const d of all(raw.dim)) {
     const [name, value] = parseDimOption(d);
@@ -172,10 +182,7 @@ export function resolveOptions(raw: RawOptions, env: Record<string, string | und
     batchSize: batchText === undefined ? 1 : parseInteger('batch', batchText, 1),
     inputs: all(raw.input).map(parseInputOption),
     dims,
-    device,
-    runtime: runtimeText === 'wasm' ? 'web' : (runtimeText as OrtChoice),
-    units,
-    memoryConvention: convention,
+    ...choices,
     ascii: raw.ascii === true,
     color: raw.color !== false && !noColor,
     ...(output === undefined || output === '' ? {} : { output }),
