@@ -11,8 +11,6 @@ import { CliError, EXIT, usageError } from './io.js';
 import type { CliOptions, OrtChoice } from './options.js';
 import type { Progress } from './progress.js';
 
-export type FileKind = DetectedModelFile['kind'];
-
 /** A model file, read once: its bytes and what they hold. */
 export interface ModelFile {
   /** The path as given (messages name it). */
