@@ -64,6 +64,14 @@ export interface LayerRecord {
   staticOutputShapes?: Shape[];
   /** Static output dtypes matching `staticOutputShapes`. */
   staticOutputDTypes?: DType[];
+  /** Static input shapes (activations only, as `LayerEvent.inputShapes`), when known without running. */
+  staticInputShapes?: Shape[];
+  /**
+   * `false`: the row does not run for the inputs of this summary (an untaken `If` branch): not
+   * executed, its MACs not counted, no "never executed" warning; its static shapes still shown.
+   * Its weights still count (they are the model's).
+   */
+  executed?: boolean;
   /** Kernel size, strides, groups, ... Shown by the `kernel` column when `kernel` is present. */
   attributes?: Record<string, unknown>;
 }
@@ -87,13 +95,34 @@ export interface LayerEvent {
   inputNames?: string[];
   /** Identities of the output tensors, matching `outputShapes`. */
   outputNames?: string[];
+  /**
+   * The layer ran, but the hooks could not see its tensors (a node inside a control-flow body):
+   * the shapes come from shape inference. The row is executed; its shape provenance is `static`.
+   */
+  inferred?: boolean;
 }
+
+/** A value that fills every element of an input (a sample rate, a use-cache flag). */
+export type InputValue = number | bigint | boolean;
 
 /** One model input, as declared by the model or as requested by the user. */
 export interface InputSpec {
   name?: string;
   shape: Shape;
   dtype?: DType;
+  /** Fills every element of the mock tensor (a sample rate, a use-cache flag) instead of mock data. */
+  value?: InputValue;
+}
+
+/**
+ * What a caller asks of one input: matched by name (or by position when unnamed); what it leaves
+ * out comes from the model (`{ name: 'sr', value: 16000 }` keeps the declared shape and dtype).
+ */
+export interface InputOverride {
+  name?: string;
+  shape?: Shape;
+  dtype?: DType;
+  value?: InputValue;
 }
 
 /** An input whose every dimension is a concrete size. */
@@ -103,6 +132,26 @@ export interface ResolvedInput {
   dtype: DType;
   /** Exact bytes of the mock tensor. */
   bytes: number;
+  /** Every element takes this value (given by the caller); absent: the adapter's mock data. */
+  value?: InputValue;
+}
+
+/** What `summarize` knows of the pass before it runs: handed to `listLayers`. */
+export interface PassContext {
+  /** The inputs of this summary, every dim concrete. */
+  inputs: readonly ResolvedInput[];
+  /** The value every named symbolic dim took (given, batch-filled or defaulted). */
+  dims: Readonly<Record<string, number>>;
+}
+
+/** The key-value cache of a decoder (past / present key-value tensors), in exact bytes. */
+export interface KVCacheEstimate {
+  /** Bytes the cache grows by per token (every layer's key and value, the batch included). */
+  bytesPerToken: number;
+  /** Bytes of the cache at `tokens` (the present key-values of this pass). */
+  bytes: number;
+  /** Sequence length the cache holds after this pass (past + new tokens). */
+  tokens: number;
 }
 
 /** Where the caller wants the mock pass to run. */
@@ -132,8 +181,12 @@ export interface HookableModel<TTensor = unknown> {
    * runs nothing, and builds rows from `LayerRecord` static facts only (shapes not observed).
    */
   readonly staticOnly?: boolean;
-  /** Layers in pre-order: parents before children. */
-  listLayers(): MaybePromise<LayerRecord[]>;
+  /**
+   * Layers in pre-order: parents before children. `summarize` passes the resolved inputs and dims
+   * of the pass (an adapter may infer static shapes from them, or tell which branch runs);
+   * other callers may call it without.
+   */
+  listLayers(context?: PassContext): MaybePromise<LayerRecord[]>;
   /** Inputs as the model declares them (may hold symbolic or null dims). */
   inputSpecs(): MaybePromise<InputSpec[]>;
   /** Installs hooks; returns the function that removes them. */
@@ -146,6 +199,8 @@ export interface HookableModel<TTensor = unknown> {
   disposeInputs(tensors: TTensor[]): MaybePromise<void>;
   /** What the runtime itself measured for the last pass, when it can. */
   measuredPeakBytes?(): MaybePromise<number | undefined>;
+  /** The key-value cache of a decoder, after the pass (or from static shapes in static mode); undefined when the model has none. */
+  kvCache?(): MaybePromise<KVCacheEstimate | undefined>;
   /** Warnings the adapter wants shown (control flow not inspected, defaults used, ...). */
   warnings?(): MaybePromise<string[]>;
   /** Releases everything the adapter holds (sessions, ...). Called by whoever created the adapter. */

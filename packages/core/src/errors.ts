@@ -42,8 +42,9 @@ export class ModelSummaryError extends Error {
 export class ForwardPassError extends ModelSummaryError {
   readonly executedLayers: string[];
 
-  constructor(message: string, executedLayers: string[], cause: unknown) {
-    super('FORWARD_FAILED', message, { cause, details: { executedLayers } });
+  /** `details` adds to `executedLayers`: `defaultedDims` ({ name, value, flag }), `mockValuedInputs` (names). */
+  constructor(message: string, executedLayers: string[], cause: unknown, details: Record<string, unknown> = {}) {
+    super('FORWARD_FAILED', message, { cause, details: { ...details, executedLayers } });
     this.name = 'ForwardPassError';
     this.executedLayers = executedLayers;
   }

@@ -1,7 +1,7 @@
-import type { LayerEvent, LayerRecord, ResolvedInput } from './contract.js';
+import type { KVCacheEstimate, LayerEvent, LayerRecord, ResolvedInput } from './contract.js';
 import { summaryError } from './errors.js';
 import { estimateMemory } from './memory.js';
-import type { LayerRow, MemoryConvention, ModelSummary, SummaryTotals } from './summary.js';
+import type { LayerRow, MemoryConvention, ModelSummary, SummaryMemory, SummaryTotals } from './summary.js';
 
 /** Everything `foldSummary` needs: static records, the events of one pass, and the context. */
 export interface FoldInput {
@@ -16,6 +16,8 @@ export interface FoldInput {
   observed: boolean;
   memoryConvention?: MemoryConvention;
   measuredPeakBytes?: number;
+  /** The adapter's key-value cache estimate, when the model has one. */
+  kvCache?: KVCacheEstimate;
   warnings?: readonly string[];
 }
 
@@ -50,7 +52,7 @@ export function foldSummary(input: FoldInput): ModelSummary {
   }
 
   const totals = computeTotals(input.layers, rows, input.observed);
-  const notExecuted = rows.filter((r) => !r.executed && !r.isContainer);
+  const notExecuted = rows.filter((r) => !r.executed && !r.isContainer && !r.skipped);
   if (input.observed && notExecuted.length > 0) {
     warnings.push(`${notExecuted.length} layer(s) declared but never executed: ${listNames(notExecuted)}`);
   }
@@ -62,13 +64,14 @@ export function foldSummary(input: FoldInput): ModelSummary {
   }
 
   const leafEvents = input.events.filter((e) => depthOf.has(e.id) && !hasChildren.has(e.id));
-  const memory = estimateMemory(input.memoryConvention ?? 'default', {
+  const memory: SummaryMemory = estimateMemory(input.memoryConvention ?? 'default', {
     inputs: input.inputs,
     rows,
     events: leafEvents,
     paramBytes: totals.paramBytes,
     ...(input.measuredPeakBytes === undefined ? {} : { measuredPeakBytes: input.measuredPeakBytes }),
   });
+  if (input.kvCache) memory.kvCache = { ...input.kvCache };
 
   return {
     model: input.model,
@@ -121,8 +124,9 @@ function executedWithAncestors(layers: readonly LayerRecord[], eventsById: Reado
 
 function executedRow(record: LayerRecord, event: LayerEvent, callIndex: number, depth: number, container: boolean): LayerRow {
   const macs = event.macs ?? record.macs ?? (container ? 0 : undefined);
-  const macsProvenance = event.macs !== undefined ? 'observed' : record.macs !== undefined || container ? 'static' : 'unknown';
-  const row = baseRow(record, depth, container, callIndex === 0, callIndex, true, { shape: 'observed', macs: macsProvenance });
+  const inferred = event.inferred === true;
+  const macsProvenance = event.macs !== undefined && !inferred ? 'observed' : macs !== undefined ? 'static' : 'unknown';
+  const row = baseRow(record, depth, container, callIndex === 0, callIndex, true, { shape: inferred ? 'static' : 'observed', macs: macsProvenance });
   row.inputShapes = event.inputShapes;
   row.outputShapes = event.outputShapes;
   row.outputDTypes = event.outputDTypes;
@@ -133,11 +137,15 @@ function executedRow(record: LayerRecord, event: LayerEvent, callIndex: number, 
 
 function staticRow(record: LayerRecord, depth: number, container: boolean, executed: boolean): LayerRow {
   const shapes = record.staticOutputShapes;
-  const macs = record.macs ?? (container ? 0 : undefined);
-  const row = baseRow(record, depth, container, true, 0, container && executed, {
+  const skipped = record.executed === false;
+  // A row that does not run for these inputs costs nothing: its MACs stay out of the totals.
+  const macs = skipped ? (container ? 0 : undefined) : (record.macs ?? (container ? 0 : undefined));
+  const row = baseRow(record, depth, container, true, 0, container && executed && !skipped, {
     shape: shapes ? 'static' : 'unknown',
     macs: macs === undefined ? 'unknown' : 'static',
   });
+  if (skipped) row.skipped = true;
+  if (record.staticInputShapes) row.inputShapes = record.staticInputShapes;
   if (shapes) row.outputShapes = shapes;
   if (record.staticOutputDTypes) row.outputDTypes = record.staticOutputDTypes;
   if (macs !== undefined) row.macs = macs;
@@ -202,7 +210,7 @@ function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[]
 
 /** A leaf whose MACs count for this pass but are not known: executed, or any leaf in static mode. */
 export function isUnknownMacs(row: LayerRow, observed: boolean): boolean {
-  return row.macs === undefined && !row.isContainer && row.type !== 'scope' && (row.executed || !observed);
+  return row.macs === undefined && !row.isContainer && row.type !== 'scope' && row.skipped !== true && (row.executed || !observed);
 }
 
 function listNames(rows: readonly LayerRow[]): string {

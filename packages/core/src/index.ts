@@ -5,6 +5,8 @@ export * from './dtype.js';
 export * from './shape.js';
 export * from './units.js';
 export * from './inputs.js';
+export * from './dim-expr.js';
+export * from './shell.js';
 export * from './memory.js';
 export * from './fold.js';
 export * from './summarize.js';

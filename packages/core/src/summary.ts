@@ -1,4 +1,4 @@
-import type { DType, Shape } from './contract.js';
+import type { DType, KVCacheEstimate, Shape } from './contract.js';
 
 /** The memory conventions core can compute. */
 export type MemoryConvention = 'default' | 'torchsummary' | 'torchinfo';
@@ -29,6 +29,11 @@ export interface LayerRow {
   /** 0 for the first call; later calls of a shared layer get 1, 2, ... */
   callIndex: number;
   executed: boolean;
+  /**
+   * True for a row that does not run for these inputs (an untaken `If` branch, `LayerRecord.executed`
+   * false): it shows static shapes, its MACs are not counted and never unknown.
+   */
+  skipped?: boolean;
   /** True for rows that have children rows. */
   isContainer: boolean;
   attributes?: Record<string, unknown>;
@@ -58,6 +63,12 @@ export interface MemoryEstimate {
   measuredPeakBytes?: number;
 }
 
+/**
+ * The memory block of a summary: the estimate plus, for a decoder with past / present key-value
+ * tensors, its key-value cache. (`kvCache` joins `MemoryEstimate` once the JSON schema carries it.)
+ */
+export type SummaryMemory = MemoryEstimate & { kvCache?: KVCacheEstimate };
+
 export interface SummaryInput {
   name: string;
   shape: number[];
@@ -73,6 +84,6 @@ export interface ModelSummary {
   inputs: SummaryInput[];
   layers: LayerRow[];
   totals: SummaryTotals;
-  memory: MemoryEstimate;
+  memory: SummaryMemory;
   warnings: string[];
 }
