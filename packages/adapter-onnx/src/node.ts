@@ -3,8 +3,8 @@
  * leaves the model's folder (`..`, absolute paths, symlinks pointing out).
  */
 import { open, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { ModelSummaryError, summaryError } from '@modelsummary/core';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isInsideFolder, ModelSummaryError, summaryError } from '@modelsummary/core';
 import { onnxAdapterFromGraph, type ExternalDataFile, type OnnxAdapterOptions, type OnnxHookableModel } from './adapter.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel, markSpareRoom } from './proto.js';
@@ -136,8 +136,7 @@ async function insideFolder(folder: string, location: string, fileName: string, 
     if (allowMissing && (error as { code?: string }).code === 'ENOENT') return undefined;
     throw summaryError('INVALID_MODEL', `${fileName}: external data file "${location}" is missing (${target})`, { cause: error, details: { file: fileName, location } });
   }
-  const rel = relative(folder, real);
-  if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) refuse(`resolves to ${real}, outside the model's folder ${folder}`);
+  if (!isInsideFolder(relative(folder, real))) refuse(`resolves to ${real}, outside the model's folder ${folder}`);
   return real;
 }
 

@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { isKnownDType, summaryError, tensorBytes } from '@modelsummary/core';
+import { dirname, join, relative, resolve } from 'node:path';
+import { isInsideFolder, isKnownDType, summaryError, tensorBytes, unsafePathReason } from '@modelsummary/core';
 import type { TfModule } from './types.js';
 
 export { tfjsModelKind } from './model-kind.js';
@@ -98,6 +98,7 @@ export async function setupNodeWebGPU(options: NodeWebGPUOptions = {}): Promise<
     }
     if (!found && (want === 'auto' || want === 'opengles')) {
       // Mesa (llvmpipe or a real driver) through EGL without a display.
+      // Dawn's GL path reads these for the life of its instance (tfjs asks for adapters later too).
       process.env.EGL_PLATFORM ??= 'surfaceless';
       process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'modelsummary-xdg-'));
       const r = await tryAdapter(webgpu.create, ['backend=opengles'], true);
@@ -248,7 +249,8 @@ async function readShard(modelJsonPath: string, folder: string, shard: unknown, 
       details: { file: modelJsonPath, shard },
     });
   }
-  if (isAbsolute(decoded) || /^[a-z]+:\/\//i.test(decoded)) throw unsafe('is not a relative path');
+  const lexical = unsafePathReason(decoded);
+  if (lexical !== undefined) throw unsafe(lexical);
   const target = resolve(folder, decoded);
   let real: string;
   try {
@@ -256,8 +258,7 @@ async function readShard(modelJsonPath: string, folder: string, shard: unknown, 
   } catch (cause) {
     throw invalid(`weight shard "${shard}" is missing (expected at ${target})`, cause);
   }
-  const rel = relative(folder, real);
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw unsafe("resolves outside the model's folder");
+  if (!isInsideFolder(relative(folder, real))) throw unsafe("resolves outside the model's folder");
   return new Uint8Array(await readFile(real));
 }
 

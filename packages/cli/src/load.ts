@@ -201,18 +201,6 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
   progress.update('Loading TensorFlow.js');
   const { loaded, adapterModule } = await importTfjs(path);
   const { tf, layers, converter } = loaded;
-  const device = options.device;
-  let gpuNote = '';
-  if (device === 'auto' || device === 'gpu' || device === 'webgpu') {
-    progress.update('Looking for a WebGPU adapter');
-    try {
-      const node = (await import('@modelsummary/adapter-tfjs/node' as string)) as { setupNodeWebGPU?: (o: { tf: unknown }) => Promise<{ available: boolean; adapter?: string; reason?: string }> };
-      const r = await node.setupNodeWebGPU?.({ tf });
-      if (r?.available && r.adapter) gpuNote = `, ${r.adapter}`;
-    } catch {
-      // No WebGPU support installed: the adapter reports the CPU fallback as a warning.
-    }
-  }
   progress.update(`Building the TF.js ${kind} model`);
   const handler = { load: async () => artifacts };
   let model: unknown;
@@ -222,7 +210,6 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
   console.log = () => {};
   try {
     await tf.ready();
-    if (!['cpu', 'webgpu', 'webgl'].includes(tf.getBackend())) await tf.setBackend('cpu');
     model = kind === 'layers'
       ? await (layers.loadLayersModel as (h: unknown) => Promise<unknown>)(handler)
       : await (converter.loadGraphModel as (h: unknown) => Promise<unknown>)(handler);
@@ -232,10 +219,24 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
     console.warn = warn;
     console.log = log;
   }
-  const hookable = await adapterModule.tfjsAdapter(model as never, { tf: tf as never, name: tfjsModelName(path) });
+  const { setupNodeWebGPU } = await import('@modelsummary/adapter-tfjs/node');
+  let gpuNote = '';
+  const hookable = adapterModule.tfjsAdapter(model as never, {
+    tf: tf as never,
+    name: tfjsModelName(path),
+    // The adapter asks for WebGPU only when the device policy tries it (auto / gpu / webgpu).
+    setupWebGPU: async (t) => {
+      progress.update('Looking for a WebGPU adapter');
+      const r = await setupNodeWebGPU({ tf: t });
+      if (r.available && r.adapter) gpuNote = `, ${r.adapter}`;
+      return r;
+    },
+  });
   return {
     model: hookable,
-    engine: `tfjs ${tf.version_core ?? ''}`.trim() + gpuNote,
+    get engine() {
+      return `tfjs ${tf.version_core ?? ''}`.trim() + gpuNote;
+    },
     dispose: async () => {
       await hookable.dispose?.();
       (model as { dispose?: () => unknown }).dispose?.();

@@ -32,7 +32,7 @@ async function summarizeFile(file: ModelFile, options: CliOptions, progress: Pro
       memoryConvention: options.memoryConvention,
       ...(options.maxInputBytes === undefined ? {} : { maxInputBytes: options.maxInputBytes }),
     });
-    return { summary, engine: loaded.engine };
+    return { summary, engine: loaded.engine }; // read after the pass: the GPU adapter is known by then
   } catch (error) {
     throw withFile(error, path);
   } finally {
