@@ -1,4 +1,4 @@
-import type { DeviceRequest, HookableModel, InputSpec, LayerEvent, LayerRecord, MockInputs, ResolvedInput } from '@modelsummary/core';
+import type { DeviceRequest, HookableModel, InputSpec, KVCacheEstimate, LayerEvent, LayerRecord, MockInputs, PassContext, ResolvedInput } from '@modelsummary/core';
 import { summaryError } from '@modelsummary/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { fullCapture, ProbeMismatch, probeCapture, type CaptureStrategy, type Observed } from './capture.js';
@@ -7,6 +7,7 @@ import { nodeEvents } from './events.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel } from './proto.js';
 import { createMockTensors, createSession, loadOrt, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
+import { PassFacts } from './pass-facts.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
 export interface ExternalDataFile {
@@ -71,7 +72,9 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
   const name = options.name ?? stem(options.fileName) ?? (graph.graphName || 'onnx-model');
   const staticOnly = options.run === false;
   const warnings = [...graph.warnings];
-  const captures = captureStrategies(graph, bytes);
+  const facts = new PassFacts(graph);
+  const captures = captureStrategies(graph, bytes, facts.valueNames);
+  let lastCache: KVCacheEstimate | undefined;
   let ortModule: OrtModule | undefined = options.ort;
   let pass: PassState | undefined;
   let listener: ((e: LayerEvent) => void) | undefined;
@@ -90,8 +93,14 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
     staticOnly,
     graph,
 
-    listLayers(): LayerRecord[] {
-      return graph.layers.map((l) => ({ ...l }));
+    listLayers(context?: PassContext): LayerRecord[] {
+      if (!context) return graph.layers.map((l) => ({ ...l }));
+      // The inputs of this pass are known: shapes and MACs of every row from the shape inference,
+      // the branches that will not run (a condition known from an input value) marked.
+      const known = facts.staticPass(context.inputs, context.dims, staticOnly);
+      warnings.push(...known.warnings);
+      lastCache = known.kvCache;
+      return known.layers;
     },
 
     inputSpecs(): InputSpec[] {
@@ -132,8 +141,16 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
         feedMap[current.feeds[i]?.name ?? `input_${i}`] = t;
       });
       const observed = await observePass(ortModule, captures, current, feedMap, graph);
+      const events = nodeEvents(graph, observed, current.feeds);
+      // Inside control-flow bodies the run sees nothing: the bodies that ran, with inferred shapes.
+      const inner = facts.observedPass(observed, current.feeds);
+      warnings.push(...inner.warnings);
+      lastCache = inner.kvCache;
       const emit = listener;
-      if (emit) for (const event of nodeEvents(graph, observed, current.feeds)) emit(event);
+      if (emit) {
+        for (const event of events) emit(event);
+        for (const event of inner.events) emit(event);
+      }
     },
 
     async disposeInputs(tensors: Tensor[]): Promise<void> {
@@ -145,6 +162,10 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
         }
       }
       await release();
+    },
+
+    kvCache(): KVCacheEstimate | undefined {
+      return lastCache;
     },
 
     warnings(): string[] {
@@ -174,12 +195,12 @@ interface Captures {
   dropProbe(): void;
 }
 
-function captureStrategies(graph: ParsedGraph, bytes: Uint8Array): Captures {
+function captureStrategies(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string>): Captures {
   let probe: CaptureStrategy | null | undefined;
   let full: CaptureStrategy | undefined;
   return {
-    probe: () => (probe === undefined ? (probe = probeCapture(graph, bytes) ?? null) : probe) ?? undefined,
-    full: () => (full ??= fullCapture(graph, bytes)),
+    probe: () => (probe === undefined ? (probe = probeCapture(graph, bytes, valueNames) ?? null) : probe) ?? undefined,
+    full: () => (full ??= fullCapture(graph, bytes, valueNames)),
     dropProbe: () => {
       probe = null;
     },

@@ -9,8 +9,16 @@ import type { ParsedGraph } from './graph.js';
 import { staticDTypes } from './dtypes.js';
 import { addGraphOutputs, addShapeProbes, SHAPES_OUTPUT, type Probe } from './proto.js';
 
-/** Observed dims and element type of a tensor, by name. */
-export type Observed = Map<string, { dims: number[]; type: string }>;
+/** Observed dims and element type of a tensor, by name; `value` for the small tensors asked for (control-flow conditions, trip counts). */
+export type Observed = Map<string, { dims: number[]; type: string; value?: unknown[] }>;
+
+/** Elements of a small tensor (≤ 64), as numbers / bigints / booleans; undefined for a larger one. */
+export function smallValue(t: Tensor | undefined): unknown[] | undefined {
+  const data = t?.data as ArrayLike<unknown> | undefined;
+  if (!t || !data || typeof (data as { length?: unknown }).length !== 'number' || data.length > 64) return undefined;
+  const out = Array.from(data);
+  return t.type === 'bool' ? out.map((x) => Boolean(x)) : out;
+}
 
 /** One way of observing the pass. */
 export interface CaptureStrategy {
@@ -27,7 +35,7 @@ export interface CaptureStrategy {
 export class ProbeMismatch extends Error {}
 
 /** Every intermediate tensor as a graph output (works on any runtime; copies every activation out). */
-export function fullCapture(graph: ParsedGraph, bytes: Uint8Array): CaptureStrategy {
+export function fullCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string> = new Set()): CaptureStrategy {
   const already = new Set(graph.outputs);
   const extra: string[] = [];
   for (const node of graph.nodes) {
@@ -46,7 +54,9 @@ export function fullCapture(graph: ParsedGraph, bytes: Uint8Array): CaptureStrat
       const observed: Observed = new Map();
       for (const [k, v] of Object.entries(results)) {
         const t = v as Tensor;
-        if (t && Array.isArray(t.dims)) observed.set(k, { dims: t.dims.slice(), type: t.type });
+        if (!t || !Array.isArray(t.dims)) continue;
+        const value = valueNames.has(k) ? smallValue(t) : undefined;
+        observed.set(k, { dims: t.dims.slice(), type: t.type, ...(value ? { value } : {}) });
       }
       return observed;
     },
@@ -54,7 +64,7 @@ export function fullCapture(graph: ParsedGraph, bytes: Uint8Array): CaptureStrat
 }
 
 /** Shape probes, when the model allows them (opset ≥ 5 for Reshape's shape input, no name clash); else undefined. */
-export function probeCapture(graph: ParsedGraph, bytes: Uint8Array): CaptureStrategy | undefined {
+export function probeCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string> = new Set()): CaptureStrategy | undefined {
   if ((graph.opsets['ai.onnx'] ?? 0) < 5) return undefined;
   let names: Set<string> | undefined;
   const taken = (n: string): boolean => {
@@ -67,11 +77,26 @@ export function probeCapture(graph: ParsedGraph, bytes: Uint8Array): CaptureStra
   const dtypes = staticDTypes(graph);
   // A rank declared in value_info is trusted; the read-back checks that the lengths add up.
   const rankOf = (n: string): number | undefined => graph.valueInfo.get(n)?.shape?.length;
-  const built = addShapeProbes(bytes, observedNames(graph), (n) => dtypes.has(n), rankOf, taken);
+  const produced = new Set(observedNames(graph));
+  const values = [...valueNames].filter((n) => produced.has(n) && !graph.outputs.includes(n));
+  const built = addShapeProbes(bytes, observedNames(graph), (n) => dtypes.has(n), rankOf, taken, values);
   if (!built) return undefined;
-  const fetches: string[] = [SHAPES_OUTPUT];
+  const fetches: string[] = [SHAPES_OUTPUT, ...values, ...[...valueNames].filter((n) => graph.outputs.includes(n))];
   for (const p of built.probes.values()) if (p.type) fetches.push(p.type);
-  return { kind: 'probe', bytes: built.bytes, fetches, read: (results) => readProbes(built.probes, results, dtypes) };
+  return {
+    kind: 'probe',
+    bytes: built.bytes,
+    fetches,
+    read: (results) => {
+      const observed = readProbes(built.probes, results, dtypes);
+      for (const n of valueNames) {
+        const o = observed.get(n);
+        const value = smallValue(results[n] as Tensor | undefined);
+        if (o && value) o.value = value;
+      }
+      return observed;
+    },
+  };
 }
 
 /** Every node output (graph outputs included), each once, in graph order. */

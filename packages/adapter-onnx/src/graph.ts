@@ -4,25 +4,34 @@
  */
 import type { InputSpec, LayerRecord } from '@modelsummary/core';
 import { readWeights, type Initializer } from './initializers.js';
-import { readNodes, type GraphNode } from './nodes.js';
+import { allBodies, readNodes, type GraphBody, type GraphNode } from './nodes.js';
 import { int64, type GraphProto, type ModelProto } from './proto.js';
-import { buildRows } from './rows.js';
+import { buildRows, withStaticFacts, type StaticLookup, type WeightAnalysis } from './rows.js';
 import { readInputs, readValueInfo, type ValueInfo } from './value-info.js';
 
 export type { Initializer } from './initializers.js';
 export { checkExternalLocation } from './initializers.js';
-export type { GraphNode } from './nodes.js';
+export type { GraphBody, GraphNode } from './nodes.js';
 export type { ValueInfo } from './value-info.js';
 
 export interface ParsedGraph {
   graphName: string;
+  /** The decoded main graph (its tensors' raw data stay views into the model bytes). */
+  proto: GraphProto;
   irVersion: number;
   opsets: Record<string, number>;
-  /** Every node, in graph order, Constant nodes included. */
+  /** Every node of the main graph, in graph order, Constant nodes included (bodies hang on their nodes). */
   nodes: GraphNode[];
-  /** Nodes that are rows (Constant nodes excluded). */
+  /** Nodes of the main graph that are rows (Constant nodes excluded). */
   rowNodes: GraphNode[];
+  /** Every control-flow body, at every level, in pre-order. */
+  bodies: GraphBody[];
+  /** Rows with the static facts the file declares (value_info). */
   layers: LayerRecord[];
+  /** Rows before any static fact: ids, nesting, params. */
+  baseLayers: LayerRecord[];
+  /** Which constants are parameters. */
+  weights: WeightAnalysis;
   inputs: (InputSpec & { name: string })[];
   outputs: string[];
   initializers: Map<string, Initializer>;
@@ -30,8 +39,20 @@ export interface ParsedGraph {
   warnings: string[];
   /** External-data file locations used by initializers (already checked to stay inside the model folder). */
   externalFiles: string[];
-  /** Outputs of Constant nodes (weights for the MACs convention). */
+  /** Outputs of the main graph's Constant nodes. */
   constantOutputs: Set<string>;
+}
+
+/** Declared value_info, looked up from a body outwards to the main graph. */
+export function declaredLookup(graph: Pick<ParsedGraph, 'valueInfo'>): StaticLookup {
+  return (name, body) => {
+    for (let b = body; b; b = b.parent) {
+      const v = b.valueInfo.get(name);
+      if (v) return v;
+      if (b.locals.has(name)) return undefined;
+    }
+    return graph.valueInfo.get(name);
+  };
 }
 
 /** Parses a decoded model's main graph; every problem is an `INVALID_MODEL` / `UNSAFE_PATH` error naming `label`. */
@@ -42,27 +63,33 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
   for (const o of model.opsetImport ?? []) opsets[o.domain || 'ai.onnx'] = int64(o.version) ?? 0;
 
   const { initializers, externalFiles } = readWeights(graph, label, warnings);
-  const isInitializer = (name: string): boolean => initializers.has(name);
+  const isInitializer = (name: string): boolean => initializers.has(name) && !initializers.get(name)?.fromConstant;
   const valueInfo = readValueInfo(graph);
   const inputs = readInputs(graph, isInitializer, label);
-  const nodes = readNodes(graph, isInitializer);
+  const context = { label, warnings, usedIds: new Set<string>(), externalFiles: new Set(externalFiles) };
+  const nodes = readNodes(graph, isInitializer, context);
   const rowNodes = nodes.filter((n) => !n.isConstant);
   const constantOutputs = new Set(nodes.filter((n) => n.isConstant).flatMap((n) => n.outputs));
-  const rows = buildRows({ rowNodes, initializers, valueInfo, constantOutputs });
+  const rows = buildRows({ nodes, initializers, valueInfo });
+  const layers = withStaticFacts(rows.layers, nodes, initializers, declaredLookup({ valueInfo }));
 
   return {
     graphName: graph.name ?? '',
+    proto: graph,
     irVersion: int64(model.irVersion) ?? 0,
     opsets,
     nodes,
     rowNodes,
-    layers: rows.layers,
+    bodies: allBodies(nodes),
+    layers,
+    baseLayers: rows.layers,
+    weights: rows.analysis,
     inputs,
     outputs: (graph.output ?? []).map((o) => o.name ?? ''),
     initializers,
     valueInfo,
     warnings: [...warnings, ...rows.warnings],
-    externalFiles,
+    externalFiles: [...context.externalFiles],
     constantOutputs,
   };
 }

@@ -1,4 +1,8 @@
-/** Weights of an ONNX graph: initializers (dense and sparse) and the weights held by Constant nodes. Dims only: data is never read. */
+/**
+ * Weight candidates of one ONNX graph (the main graph or a control-flow body): initializers (dense
+ * and sparse) and the tensors held by Constant nodes. Which of them are parameters is decided by
+ * how nodes use them (`weights.ts`). Dims only: data is never read.
+ */
 import { checkRelativePath, isKnownDType, summaryError, tensorBytes, type DType } from '@modelsummary/core';
 import { dtypeName, int64, type GraphProto, type NodeProto, type TensorProto } from './proto.js';
 
@@ -10,6 +14,8 @@ export interface Initializer {
   bytes: number;
   /** The weight is the output of a Constant node (not a graph initializer). */
   fromConstant?: boolean;
+  /** The graph it belongs to: '' for the main graph, else the id of the body row (`If_0/then_branch`). */
+  scope?: string;
   /** External-data file (relative to the model's folder), when the data is not in the model file. */
   externalLocation?: string;
 }
@@ -20,15 +26,16 @@ export interface Weights {
   externalFiles: string[];
 }
 
-/** float32, float16, float64, bfloat16, float8 variants. */
-const FLOAT_TYPES = new Set([1, 10, 11, 16, 17, 18, 19, 20]);
-
-/** Reads every initializer and Constant-held weight of `graph`; warnings go to `warnings`. */
-export function readWeights(graph: GraphProto, label: string, warnings: string[]): Weights {
+/**
+ * Reads every initializer and every Constant-held tensor of `graph` (not of its bodies); warnings
+ * go to `warnings`. `scope` tags each one with the graph it belongs to.
+ */
+export function readWeights(graph: GraphProto, label: string, warnings: string[], scope = ''): Weights {
   const initializers = new Map<string, Initializer>();
   const externalFiles = new Set<string>();
   const add = (t: TensorProto, what: string): Initializer => {
     const init = initializerOf(t, what, label, warnings);
+    if (scope) init.scope = scope;
     if (init.externalLocation !== undefined) externalFiles.add(init.externalLocation);
     initializers.set(init.name, init);
     return init;
@@ -38,37 +45,47 @@ export function readWeights(graph: GraphProto, label: string, warnings: string[]
     // A sparse initializer's parameter count is its dense size (dims), like torch.
     if (s.values) add({ ...s.values, dims: s.dims ?? s.values.dims }, 'sparse initializer');
   }
-  let constantParams = 0;
   for (const node of graph.node ?? []) {
-    const t = constantWeight(node);
+    const t = constantTensor(node);
     if (!t || initializers.has(t.name as string)) continue;
     const init = initializerOf(t, 'Constant node output', label, warnings);
-    if (init.elements <= 1) continue;
     init.fromConstant = true;
+    if (scope) init.scope = scope;
     initializers.set(init.name, init);
-    constantParams += init.elements;
-  }
-  if (constantParams > 0) {
-    warnings.push(`${constantParams} parameters are stored in Constant nodes rather than initializers; they are counted as parameters of the nodes that consume them`);
   }
   return { initializers, externalFiles: [...externalFiles] };
 }
 
 /**
- * The tensor of a Constant node that holds a weight (paddle2onnx and other exporters keep weights
- * there instead of in initializers): a floating-point value. Scalars (Clip bounds, ...) and integer
- * constants (shapes, axes) are not parameters; the caller drops one-element tensors.
+ * The tensor a Constant node holds (`value`, `sparse_value`, `value_float(s)`, `value_int(s)`),
+ * dims and dtype only. Exporters keep shapes and axes there, and paddle2onnx and others weights too:
+ * whether it is a parameter depends on the nodes that read it.
  */
-function constantWeight(node: NodeProto): TensorProto | undefined {
+function constantTensor(node: NodeProto): TensorProto | undefined {
   const out = node.output?.[0];
   if (node.opType !== 'Constant' || (node.domain ?? '') !== '' || !out) return undefined;
-  const value = (node.attribute ?? []).find((a) => a.name === 'value' || a.name === 'sparse_value' || a.name === 'value_floats');
-  if (!value) return undefined;
-  const t: TensorProto | undefined =
-    value.name === 'value' ? (value.t ?? undefined)
-    : value.name === 'sparse_value' ? (value.sparseTensor?.values ? { ...value.sparseTensor.values, dims: value.sparseTensor.dims ?? [] } : undefined)
-    : { dims: [value.floats?.length ?? 0], dataType: 1 };
-  return t && FLOAT_TYPES.has(t.dataType ?? 0) ? { ...t, name: out } : undefined;
+  for (const a of node.attribute ?? []) {
+    switch (a.name) {
+      case 'value':
+        return a.t ? { ...a.t, name: out } : undefined;
+      case 'sparse_value':
+        return a.sparseTensor?.values ? { ...a.sparseTensor.values, dims: a.sparseTensor.dims ?? [], name: out } : undefined;
+      case 'value_float':
+        return { name: out, dims: [], dataType: 1 };
+      case 'value_floats':
+        return { name: out, dims: [a.floats?.length ?? 0], dataType: 1 };
+      case 'value_int':
+        return { name: out, dims: [], dataType: 7 };
+      case 'value_ints':
+        return { name: out, dims: [a.ints?.length ?? 0], dataType: 7 };
+      case 'value_string':
+        return { name: out, dims: [], dataType: 8 };
+      case 'value_strings':
+        return { name: out, dims: [a.strings?.length ?? 0], dataType: 8 };
+      default:
+    }
+  }
+  return undefined;
 }
 
 function initializerOf(t: TensorProto, what: string, label: string, warnings: string[]): Initializer {

@@ -1,5 +1,32 @@
-/** The nodes of an ONNX graph as plain records: unique ids, decoded attributes, the weights each reads. */
+/**
+ * The nodes of an ONNX graph as plain records: unique ids, decoded attributes, and the bodies of
+ * control-flow nodes (If / Loop / Scan, any graph attribute) read the same way, at every level.
+ */
+import { readWeights, type Initializer } from './initializers.js';
 import { dtypeName, int64, utf8, type AttributeProto, type GraphProto, type TensorProto } from './proto.js';
+import { readValueInfo, type ValueInfo } from './value-info.js';
+
+/** A graph inside a node attribute (an If branch, a Loop / Scan body), read like the main graph. */
+export interface GraphBody {
+  /** The attribute that holds it: `then_branch`, `else_branch`, `body`. */
+  attribute: string;
+  /** Row id of the body: `<control-flow node id>/<attribute>`. */
+  id: string;
+  /** The control-flow node it belongs to. */
+  owner: GraphNode;
+  /** The body around this one; undefined when the owner is in the main graph. */
+  parent?: GraphBody;
+  graph: GraphProto;
+  /** Every node of the body, in order, Constant nodes included. */
+  nodes: GraphNode[];
+  /** Its initializers and Constant-held tensors (weight candidates), by name. */
+  weights: Map<string, Initializer>;
+  /** Names defined inside it (its inputs and node outputs): they hide outer names. */
+  locals: Set<string>;
+  inputs: string[];
+  outputs: string[];
+  valueInfo: Map<string, ValueInfo>;
+}
 
 export interface GraphNode {
   index: number;
@@ -13,10 +40,24 @@ export interface GraphNode {
   attributes: Record<string, unknown>;
   /** Constant nodes are fetched (their outputs feed shapes) but are not rows. */
   isConstant: boolean;
-  /** If / Loop / Scan (any node with a graph attribute): its body is not inspected. */
+  /** If / Loop / Scan (any node with a graph attribute). */
   hasSubgraph: boolean;
-  /** Initializers of the outer graph this node reads (inputs and, for control flow, its body). */
+  /** Initializers of its own graph this node reads as inputs (names). */
   initializerInputs: string[];
+  /** The graphs in its attributes (an If's two branches, a Loop's body), read as rows too. */
+  bodies: GraphBody[];
+  /** The body this node is in; undefined in the main graph. */
+  body?: GraphBody;
+}
+
+/** What reading a body needs. */
+export interface ReadContext {
+  label: string;
+  warnings: string[];
+  /** Every row id taken so far (ids are unique across every level). */
+  usedIds: Set<string>;
+  /** External-data locations found in bodies. */
+  externalFiles: Set<string>;
 }
 
 const CONTROL_FLOW = new Set(['If', 'Loop', 'Scan']);
@@ -24,37 +65,84 @@ const CONTROL_FLOW = new Set(['If', 'Loop', 'Scan']);
 /** ONNX AttributeProto.AttributeType values. */
 const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 };
 
-/** Every node of `graph` in order (Constant nodes included), with ids unique among themselves. */
-export function readNodes(graph: GraphProto, isInitializer: (name: string) => boolean): GraphNode[] {
-  const usedIds = new Set<string>();
+/**
+ * Every node of `graph` in order (Constant nodes included), with unique ids; the bodies of
+ * control-flow nodes are read too (`ctx`), their nodes' ids prefixed by the body's id
+ * (`If_3/then_branch/Mul_0`). Without `ctx` the bodies are read with a fresh context.
+ */
+export function readNodes(graph: GraphProto, isInitializer: (name: string) => boolean, ctx?: ReadContext, body?: GraphBody): GraphNode[] {
+  const context: ReadContext = ctx ?? { label: 'ONNX model', warnings: [], usedIds: new Set(), externalFiles: new Set() };
+  const localIds = new Set<string>();
   return (graph.node ?? []).map((n, index) => {
     const opType = n.opType ?? '';
-    const id = uniqueId(n.name || `${opType}_${index}`, usedIds);
+    const local = uniqueId(n.name || `${opType}_${index}`, localIds);
+    const id = body ? uniqueId(`${body.id}/${local}`, context.usedIds) : uniqueId(local, context.usedIds);
     const attributes: Record<string, unknown> = {};
-    const outerNames = new Set<string>();
-    let hasSubgraph = false;
+    const graphs: [string, GraphProto][] = [];
     for (const a of n.attribute ?? []) {
-      if (a.g || (a.graphs && a.graphs.length > 0)) {
-        hasSubgraph = true;
-        for (const g of a.g ? [a.g] : (a.graphs ?? [])) collectOuterNames(g, outerNames);
-      }
+      if (a.g) graphs.push([a.name ?? 'body', a.g]);
+      else if (a.graphs) a.graphs.forEach((g, k) => graphs.push([`${a.name ?? 'graphs'}[${k}]`, g]));
       if (a.name) attributes[a.name] = attributeValue(a);
     }
     const inputs = (n.input ?? []).slice();
-    return {
+    const node: GraphNode = {
       index,
       id,
-      name: n.name || id,
+      name: body ? local : n.name || id,
       opType,
       domain: n.domain ?? '',
       inputs,
       outputs: (n.output ?? []).slice(),
       attributes,
       isConstant: opType === 'Constant' && (n.domain ?? '') === '',
-      hasSubgraph: hasSubgraph || CONTROL_FLOW.has(opType),
-      initializerInputs: [...new Set([...inputs, ...outerNames].filter(isInitializer))],
+      hasSubgraph: graphs.length > 0 || CONTROL_FLOW.has(opType),
+      initializerInputs: [...new Set(inputs.filter(isInitializer))],
+      bodies: [],
+      ...(body ? { body } : {}),
     };
+    for (const [attribute, g] of graphs) node.bodies.push(readBody(node, attribute, g, context, body));
+    return node;
   });
+}
+
+/** One body of a control-flow node: its weights, its names and its nodes (recursively). */
+function readBody(owner: GraphNode, attribute: string, graph: GraphProto, ctx: ReadContext, parent: GraphBody | undefined): GraphBody {
+  const id = uniqueId(`${owner.id}/${attribute}`, ctx.usedIds);
+  const { initializers, externalFiles } = readWeights(graph, ctx.label, ctx.warnings, id);
+  for (const f of externalFiles) ctx.externalFiles.add(f);
+  const locals = new Set<string>();
+  for (const i of graph.input ?? []) if (i.name) locals.add(i.name);
+  for (const n of graph.node ?? []) for (const o of n.output ?? []) if (o) locals.add(o);
+  const body: GraphBody = {
+    attribute,
+    id,
+    owner,
+    ...(parent ? { parent } : {}),
+    graph,
+    nodes: [],
+    weights: initializers,
+    locals,
+    inputs: (graph.input ?? []).map((i) => i.name ?? ''),
+    outputs: (graph.output ?? []).map((o) => o.name ?? ''),
+    valueInfo: readValueInfo(graph),
+  };
+  body.nodes = readNodes(graph, (name) => initializers.has(name), ctx, body);
+  return body;
+}
+
+/** Every body under `nodes`, at every level, in pre-order (a body before the bodies inside it). */
+export function allBodies(nodes: readonly GraphNode[]): GraphBody[] {
+  const out: GraphBody[] = [];
+  const walk = (list: readonly GraphNode[]): void => {
+    for (const n of list) {
+      for (const b of n.bodies) {
+        out.push(b);
+        walk(b.nodes);
+      }
+    }
+  };
+  walk(nodes);
+  return out;
 }
 
 function uniqueId(wanted: string, used: Set<string>): string {
@@ -68,19 +156,7 @@ function uniqueId(wanted: string, used: Set<string>): string {
   return id;
 }
 
-/** Names a body reads from the graphs around it (its own inputs, initializers and outputs excluded). */
-function collectOuterNames(g: GraphProto, into: Set<string>): void {
-  const local = new Set<string>();
-  for (const i of g.input ?? []) if (i.name) local.add(i.name);
-  for (const t of g.initializer ?? []) if (t.name) local.add(t.name);
-  for (const n of g.node ?? []) for (const o of n.output ?? []) local.add(o);
-  for (const n of g.node ?? []) {
-    for (const i of n.input ?? []) if (i && !local.has(i)) into.add(i);
-    for (const a of n.attribute ?? []) for (const sg of a.g ? [a.g] : (a.graphs ?? [])) collectOuterNames(sg, into);
-  }
-}
-
-const graphSummary = (g: GraphProto | null | undefined): string => `<graph ${g?.name ?? ''}: ${g?.node?.length ?? 0} nodes, not inspected>`;
+const graphSummary = (g: GraphProto | null | undefined): string => `<graph ${g?.name ?? ''}: ${g?.node?.length ?? 0} nodes>`;
 const ints = (xs: AttributeProto['ints']): unknown[] => (xs ?? []).map((x) => int64(x) ?? String(x));
 
 /** Decoders by AttributeProto.AttributeType. */
@@ -103,7 +179,7 @@ function attributeValue(a: AttributeProto): unknown {
   // Old models may omit `type`: fall back on whichever field is set.
   if (a.ints && a.ints.length) return ints(a.ints);
   if (a.floats && a.floats.length) return a.floats.slice();
-  if (a.g) return `<graph: not inspected>`;
+  if (a.g) return graphSummary(a.g);
   if (a.t) return tensorSummary(a.t);
   if (a.s && a.s.length) return utf8(a.s);
   return undefined;

@@ -92,7 +92,8 @@ export const SHAPES_OUTPUT = '::ms_shapes';
  * (`knownDType`), `Gather(Reshape(X, [-1]), [])`, an EMPTY tensor of X's dtype, as an output.
  * X itself stays an intermediate: onnxruntime keeps reusing its buffers and copies no activation
  * out of the session (fetching every intermediate costs a copy of every activation, and one fetch
- * per tensor costs onnxruntime time per fetch). Like `addGraphOutputs`, the nodes are appended as a
+ * per tensor costs onnxruntime time per fetch). `alsoOutputs` (small tensors whose values are read:
+ * control-flow conditions) become graph outputs too. Like `addGraphOutputs`, the nodes are appended as a
  * second `graph` field that protobuf merges. Undefined when a generated name collides with `taken`.
  */
 export function addShapeProbes(
@@ -101,6 +102,7 @@ export function addShapeProbes(
   knownDType: (name: string) => boolean,
   rankOf: (name: string) => number | undefined,
   taken: (name: string) => boolean,
+  alsoOutputs: readonly string[] = [],
 ): { bytes: Uint8Array; probes: Map<string, Probe> } | undefined {
   const probes = new Map<string, Probe>();
   const flatShape = '::ms_flat_shape';
@@ -116,7 +118,7 @@ export function addShapeProbes(
     { name: `${flatShape}_probe`, opType: 'Constant', output: [flatShape], attribute: [tensorAttr([1], [-1])] },
     { name: `${emptyIndex}_probe`, opType: 'Constant', output: [emptyIndex], attribute: [tensorAttr([0], [])] },
   ];
-  const outputs: OnnxTypes.IValueInfoProto[] = [{ name: SHAPES_OUTPUT }];
+  const outputs: OnnxTypes.IValueInfoProto[] = [{ name: SHAPES_OUTPUT }, ...alsoOutputs.map((name) => ({ name }))];
   const parts: string[] = [];
   for (const x of tensors) {
     const shape = `${x}::ms_shape`;

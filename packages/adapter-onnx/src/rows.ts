@@ -1,68 +1,232 @@
-/** Layer rows of an ONNX graph: one per node (Constant nodes excluded) under scope rows, weights owned once. */
-import { nestByScope, weightLedger, type DType, type LayerRecord, type Shape } from '@modelsummary/core';
+/**
+ * Layer rows of an ONNX graph: one per node (Constant nodes excluded) under scope rows; the nodes of
+ * control-flow bodies under their control-flow row (a row per body: `then_branch`, `else_branch`,
+ * `body`), at every level; weights owned once, by the first row that uses them, wherever they are.
+ */
+import { nestByScope, SCOPE_TYPE, weightLedger, type DType, type LayerRecord, type Shape } from '@modelsummary/core';
 import type { Initializer } from './initializers.js';
 import { nodeMacs, type MacsContext } from './macs.js';
-import type { GraphNode } from './nodes.js';
+import type { GraphBody, GraphNode } from './nodes.js';
 import type { ValueInfo } from './value-info.js';
+import { operandIsWeight, weightElements, weightRole } from './weights.js';
 
 /** What the rows are built from. */
 export interface RowSources {
-  rowNodes: readonly GraphNode[];
+  /** Every node of the main graph (Constant nodes included; their bodies hang on them). */
+  nodes: readonly GraphNode[];
+  /** Weight candidates of the main graph (initializers, Constant-held tensors), by name. */
   initializers: ReadonlyMap<string, Initializer>;
   valueInfo: ReadonlyMap<string, ValueInfo>;
-  constantOutputs: ReadonlySet<string>;
 }
 
-/** The rows, in pre-order, and the warnings they raise. */
-export function buildRows(src: RowSources): { layers: LayerRecord[]; warnings: string[] } {
-  const warnings: string[] = [];
-  const staticCtx: MacsContext = {
-    initializers: src.initializers,
-    shapeOf: (name) => src.valueInfo.get(name)?.shape ?? src.initializers.get(name)?.dims,
-    isWeight: (name) => src.constantOutputs.has(name),
-  };
-  const ledger = weightLedger((name: string) => src.initializers.get(name));
-  const leaves = src.rowNodes.map((node) => {
-    const row = nodeRow(node, src.valueInfo, staticCtx);
-    for (const weight of node.initializerInputs) ledger.use(row, weight);
-    if (node.hasSubgraph) {
-      warnings.push(`node "${node.name}" (${node.opType}): its body (subgraph) is not inspected; its rows, shapes and MACs are not included`);
-    }
-    return row;
+/** Where a name used by a node resolves to: a weight candidate of its graph or of a graph around it. */
+export function resolveConstant(name: string, body: GraphBody | undefined, main: ReadonlyMap<string, Initializer>): Initializer | undefined {
+  for (let b = body; b; b = b.parent) {
+    const w = b.weights.get(name);
+    if (w) return w;
+    if (b.locals.has(name)) return undefined;
+  }
+  return main.get(name);
+}
+
+/** The weights of a model: which candidates are parameters, and how many each holds. */
+export interface WeightAnalysis {
+  /** Parameters per weight (one per 4-bit value of a packed weight). */
+  elements: Map<Initializer, number>;
+  /** Candidates read by some node (weights or not). */
+  used: Set<Initializer>;
+}
+
+/** Visits every node at every level, a body right after its control-flow node. */
+export function eachNode(nodes: readonly GraphNode[], visit: (node: GraphNode) => void): void {
+  for (const node of nodes) {
+    visit(node);
+    for (const b of node.bodies) eachNode(b.nodes, visit);
+  }
+}
+
+/** Decides which constants are weights (see `weights.ts`) from how every node uses them. */
+export function analyzeWeights(src: RowSources): WeightAnalysis {
+  const elements = new Map<Initializer, number>();
+  const used = new Set<Initializer>();
+  const operand = new Set<Initializer>();
+  eachNode(src.nodes, (node) => {
+    if (node.isConstant) return;
+    const lookup = (name: string) => resolveConstant(name, node.body, src.initializers);
+    node.inputs.forEach((name, index) => {
+      if (!name) return;
+      const w = lookup(name);
+      if (!w) return;
+      used.add(w);
+      const role = weightRole(node, index, (n) => lookup(n) !== undefined);
+      if (role === 'weight' && !elements.has(w)) elements.set(w, weightElements(w, node, index, lookup));
+      else if (role === 'operand') operand.add(w);
+    });
   });
+  for (const w of operand) if (!elements.has(w) && operandIsWeight(w)) elements.set(w, w.elements);
+  return { elements, used };
+}
+
+/** The rows, in pre-order, the warnings they raise, and the row of each node. */
+export function buildRows(src: RowSources): { layers: LayerRecord[]; warnings: string[]; analysis: WeightAnalysis } {
+  const warnings: string[] = [];
+  const analysis = analyzeWeights(src);
+  const ledger = weightLedger((w: Initializer) => {
+    const n = analysis.elements.get(w);
+    return n === undefined ? undefined : { elements: n, bytes: w.bytes };
+  });
+  const layers = levelRows(src.nodes, undefined, src, ledger);
   const owners = ledger.finish();
-  const unused = [...src.initializers.values()].filter((i) => !i.fromConstant && !owners.has(i.name)).map((i) => i.name);
+  const all: Initializer[] = [...src.initializers.values()];
+  eachNode(src.nodes, (n) => n.bodies.forEach((b) => all.push(...b.weights.values())));
+  const unused = all.filter((i) => !i.fromConstant && !analysis.used.has(i)).map((i) => i.name);
   if (unused.length > 0) {
     warnings.push(`${unused.length} initializer(s) are not used by any node and are not counted as parameters: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`);
   }
-  return { layers: nestByScope(leaves), warnings };
+  let constantParams = 0;
+  for (const [w, n] of analysis.elements) if (w.fromConstant && owners.has(w)) constantParams += n;
+  if (constantParams > 0) {
+    warnings.push(`${constantParams} parameters are stored in Constant nodes rather than initializers; they are counted as parameters of the nodes that consume them`);
+  }
+  return { layers, warnings, analysis };
 }
 
-function nodeRow(node: GraphNode, valueInfo: ReadonlyMap<string, ValueInfo>, ctx: MacsContext): LayerRecord {
-  const row: LayerRecord = { id: node.id, name: node.name, type: node.opType, params: 0, paramBytes: 0 };
-  const attrs = displayAttributes(node, ctx);
-  if (Object.keys(attrs).length > 0) row.attributes = attrs;
-  const outs = node.outputs.filter((o) => o !== '');
-  const shapes = outs.map((o) => valueInfo.get(o)?.shape);
-  if (outs.length > 0 && shapes.every((s) => s !== undefined)) {
-    row.staticOutputShapes = shapes as Shape[];
-    const dtypes = outs.map((o) => valueInfo.get(o)?.dtype);
-    if (dtypes.every((d) => d !== undefined)) row.staticOutputDTypes = dtypes as DType[];
+type Ledger = ReturnType<typeof weightLedger<Initializer>>;
+
+/** The rows of one graph level (the main graph or a body), each control-flow row followed by its bodies. */
+function levelRows(nodes: readonly GraphNode[], body: GraphBody | undefined, src: RowSources, ledger: Ledger): LayerRecord[] {
+  const leaves: LayerRecord[] = [];
+  const byLeaf = new Map<LayerRecord, GraphNode>();
+  for (const node of nodes) {
+    if (node.isConstant) continue;
+    const row: LayerRecord = { id: body ? node.name : node.id, name: node.name, type: node.opType, params: 0, paramBytes: 0 };
+    const attrs = displayAttributes(node);
+    if (Object.keys(attrs).length > 0) row.attributes = attrs;
+    leaves.push(row);
+    byLeaf.set(row, node);
   }
-  const macs = nodeMacs(node, ctx);
-  if (macs !== undefined) row.macs = macs;
-  return row;
+  const nested = nestByScope(leaves);
+  if (body) {
+    // Scope rows were nested by the local names: give every row its id under the body.
+    const idOf = new Map<string, string>();
+    for (const r of nested) {
+      const node = byLeaf.get(r);
+      const full = node ? node.id : `${body.id}/${r.id}`;
+      idOf.set(r.id, full);
+    }
+    for (const r of nested) {
+      r.parentId = r.parentId === undefined ? body.id : (idOf.get(r.parentId) as string);
+      r.id = idOf.get(r.id) as string;
+      r.conditional = true;
+    }
+  }
+  const out: LayerRecord[] = [];
+  for (const r of nested) {
+    out.push(r);
+    const node = byLeaf.get(r);
+    if (!node) continue;
+    for (const [index, name] of node.inputs.entries()) {
+      if (!name) continue;
+      const w = resolveConstant(name, node.body, src.initializers);
+      if (w) ledger.use(r, w);
+      void index;
+    }
+    for (const b of node.bodies) {
+      out.push({ id: b.id, parentId: r.id, name: b.attribute, type: SCOPE_TYPE, params: 0, paramBytes: 0, conditional: true });
+      out.push(...levelRows(b.nodes, b, src, ledger));
+    }
+  }
+  return out;
 }
 
 /** Attributes kept on the row, plus `kernel` for the kernel column. */
-function displayAttributes(node: GraphNode, ctx: MacsContext): Record<string, unknown> {
-  const out: Record<string, unknown> = node.isConstant ? {} : { ...node.attributes };
+function displayAttributes(node: GraphNode): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...node.attributes };
   if (node.domain) out.domain = node.domain;
-  let kernel = node.attributes.kernel_shape;
-  if (kernel === undefined && (node.opType === 'Conv' || node.opType === 'ConvTranspose')) {
-    const w = node.inputs[1] ? ctx.shapeOf(node.inputs[1]) : undefined;
-    if (w && w.length > 2) kernel = w.slice(2);
-  }
+  const kernel = node.attributes.kernel_shape;
   if (Array.isArray(kernel)) out.kernel = kernel;
   return out;
+}
+
+/** What is known of a value without observing it: shape, dtype, and its value when small. */
+export interface StaticValue {
+  shape?: Shape;
+  dtype?: DType;
+}
+
+/** Static facts of one graph level: what each name is known to be. */
+export type StaticLookup = (name: string, body: GraphBody | undefined) => StaticValue | undefined;
+
+/**
+ * Fills each node row's static facts — output shapes and dtypes, input shapes, MACs — from `lookup`
+ * (declared value_info, or shape inference), and `executed: false` on the rows of untaken branches.
+ * Returns new records (the given ones are not changed).
+ */
+export function withStaticFacts(
+  layers: readonly LayerRecord[],
+  nodes: readonly GraphNode[],
+  initializers: ReadonlyMap<string, Initializer>,
+  lookup: StaticLookup,
+  notTaken: ReadonlySet<GraphBody> = new Set(),
+  runs: (node: GraphNode) => number | undefined = () => 1,
+): LayerRecord[] {
+  const byId = new Map<string, GraphNode>();
+  const skippedBodies = new Set<string>();
+  eachNode(nodes, (n) => byId.set(n.id, n));
+  const out: LayerRecord[] = [];
+  const skipped = new Set<string>();
+  eachNode(nodes, (n) => {
+    for (const b of n.bodies) if (notTaken.has(b)) skippedBodies.add(b.id);
+  });
+  for (const layer of layers) {
+    const r: LayerRecord = { ...layer };
+    if ((r.parentId !== undefined && skipped.has(r.parentId)) || skippedBodies.has(r.id)) {
+      skipped.add(r.id);
+      r.executed = false;
+    }
+    const node = byId.get(r.id);
+    if (node) {
+      const facts = nodeFacts(node, initializers, lookup);
+      if (facts.macs !== undefined) {
+        // a node inside a Loop / Scan body runs once per iteration
+        const n = runs(node);
+        if (n === undefined) delete facts.macs;
+        else facts.macs *= n;
+      }
+      delete r.macs;
+      Object.assign(r, facts);
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+/** A node's static facts from `lookup`. */
+export function nodeFacts(node: GraphNode, initializers: ReadonlyMap<string, Initializer>, lookup: StaticLookup): Partial<LayerRecord> {
+  const facts: Partial<LayerRecord> = {};
+  const weightOf = (name: string) => resolveConstant(name, node.body, initializers);
+  const shapeOf = (name: string): Shape | undefined => lookup(name, node.body)?.shape ?? weightOf(name)?.dims;
+  const outs = node.outputs.filter((o) => o !== '');
+  const shapes = outs.map((o) => lookup(o, node.body)?.shape);
+  if (outs.length > 0 && shapes.every((s) => s !== undefined)) {
+    facts.staticOutputShapes = shapes as Shape[];
+    const dtypes = outs.map((o) => lookup(o, node.body)?.dtype);
+    if (dtypes.every((d) => d !== undefined)) facts.staticOutputDTypes = dtypes as DType[];
+  }
+  const ins = node.inputs.filter((i) => i !== '' && !weightOf(i));
+  const inShapes = ins.map((i) => lookup(i, node.body)?.shape);
+  if (ins.length > 0 && inShapes.every((s) => s !== undefined)) facts.staticInputShapes = inShapes as Shape[];
+  const ctx: MacsContext = { initializers: dimsMap(initializers), shapeOf, isWeight: (name) => weightOf(name) !== undefined };
+  const macs = nodeMacs(node, ctx);
+  if (macs !== undefined) facts.macs = macs;
+  const kernel = node.attributes.kernel_shape;
+  if (kernel === undefined && (node.opType === 'Conv' || node.opType === 'ConvTranspose') && node.inputs[1]) {
+    const w = shapeOf(node.inputs[1]);
+    if (w && w.length > 2) facts.attributes = { ...node.attributes, ...(node.domain ? { domain: node.domain } : {}), kernel: w.slice(2) };
+  }
+  return facts;
+}
+
+function dimsMap(initializers: ReadonlyMap<string, Initializer>): ReadonlyMap<string, { dims: number[] }> {
+  return initializers;
 }

@@ -146,15 +146,25 @@ function handle(session: InferenceSession, device: string, warning?: string): Se
 
 
 
+/** The value every element of a mock input without a given value takes, for integer and bool inputs; undefined for floats (pseudo-random). */
+export function mockFill(spec: Pick<ResolvedInput, 'name' | 'dtype' | 'value'>): number | bigint | boolean | undefined {
+  if (spec.value !== undefined) return spec.value;
+  const mask = /mask/i.test(spec.name);
+  if (spec.dtype === 'bool') return mask;
+  if (/^u?int/.test(spec.dtype)) return mask ? 1 : 0;
+  return undefined;
+}
+
 /**
  * Deterministic mock feeds: floats pseudo-random in [-1, 1), integers 0 (indices stay in range;
- * inputs named like masks get 1), bools false (masks true).
+ * inputs named like masks get 1), bools false (masks true). An input with a `value` has every
+ * element set to it.
  */
 export function createMockTensors(ort: OrtModule, specs: readonly ResolvedInput[]): Tensor[] {
   return specs.map((spec, index) => {
     const n = spec.shape.reduce((a, b) => a * b, 1);
     const mask = /mask/i.test(spec.name);
-    const data = mockData(spec.dtype, n, index, mask);
+    const data = spec.value === undefined ? mockData(spec.dtype, n, index, mask) : filledData(spec.dtype, n, spec.value);
     if (data === undefined) {
       throw summaryError('UNKNOWN_DTYPE', `input "${spec.name}" has dtype ${spec.dtype}, for which no mock tensor can be made`, {
         details: { input: spec.name, dtype: spec.dtype },
@@ -162,6 +172,39 @@ export function createMockTensors(ort: OrtModule, specs: readonly ResolvedInput[
     }
     return new ort.Tensor(spec.dtype as Tensor.Type, data, spec.shape);
   });
+}
+
+/** A tensor's data with every element `value`. */
+function filledData(dtype: string, n: number, value: number | bigint | boolean): Tensor.DataType | undefined {
+  const num = typeof value === 'boolean' ? (value ? 1 : 0) : Number(value);
+  const big = typeof value === 'bigint' ? value : BigInt(typeof value === 'boolean' ? num : Math.trunc(num));
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(n).fill(num);
+    case 'float64':
+      return new Float64Array(n).fill(num);
+    case 'float16':
+      return new Uint16Array(n).fill(float16Bits(num));
+    case 'int64':
+      return new BigInt64Array(n).fill(big);
+    case 'uint64':
+      return new BigUint64Array(n).fill(big);
+    case 'int32':
+      return new Int32Array(n).fill(num);
+    case 'uint32':
+      return new Uint32Array(n).fill(num);
+    case 'int16':
+      return new Int16Array(n).fill(num);
+    case 'uint16':
+      return new Uint16Array(n).fill(num);
+    case 'int8':
+      return new Int8Array(n).fill(num);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(n).fill(num);
+    default:
+      return undefined;
+  }
 }
 
 function mockData(dtype: string, n: number, seed: number, mask: boolean): Tensor.DataType | undefined {

@@ -96,23 +96,40 @@ describe('synthetic graphs', () => {
     await model.dispose();
   });
 
-  test('If: a row, its body not inspected (warning), outer weights it reads counted; a shared weight once', async () => {
+  test('If: its branches are rows under it; the branch that ran is executed, the other skipped; a weight read in a body is owned there; a shared weight once', async () => {
     const model = await onnxAdapter(ifModel(), { ort: ortNode, fileName: 'if.onnx' });
+    // `cond` is a bool input: the mock feeds false, so the else branch runs
     const s = await summarize(model, { device: 'cpu' });
-    const ifRow = s.layers.find((l) => l.type === 'If')!;
+    const row = (id: string) => s.layers.find((l) => l.id === id)!;
+    const ifRow = row('/block/If');
     expect(ifRow.outputShapes).toEqual([[2, 3]]);
-    expect(ifRow.params).toBe(3); // `scale`, read inside the then-branch
-    const add = s.layers.find((l) => l.type === 'Add')!;
-    const mul = s.layers.find((l) => l.type === 'Mul')!;
+    expect(ifRow.params).toBe(0);
+    expect(row('/block/If/then_branch').parentId).toBe('/block/If');
+    const thenMul = row('/block/If/then_branch/Mul_0');
+    expect(thenMul).toMatchObject({ parentId: '/block/If/then_branch', params: 3, executed: false, skipped: true }); // `scale`
+    expect(thenMul.outputShapes).toEqual([[2, 3]]); // static, from the branch's declared output
+    expect(thenMul.macs).toBeUndefined();
+    expect(row('/block/If/else_branch/Neg_0')).toMatchObject({ executed: true, outputShapes: [[2, 3]], macs: 0, provenance: { shape: 'static' } });
+    const add = row('/block/Add');
+    const mul = row('Mul_3');
     expect(add.params).toBe(3);
     expect(mul.params).toBe(0);
     expect(add.sharedWith).toEqual([mul.id]);
     expect(mul.sharedWith).toEqual([add.id]);
     expect(add.macs).toBe(6); // elementwise with a weight
     expect(s.totals.params).toBe(6);
+    expect(s.totals.macs).toBe(6 + 6); // Add, Mul_3; the untaken then-branch Mul not counted
     // unnamed nodes get op_type_index ids
     expect(s.layers.map((l) => l.id)).toContain('Relu_2');
-    expect(s.warnings.some((w) => w.includes('/block/If') && w.includes('not inspected'))).toBe(true);
+    expect(s.warnings.join('\n')).not.toMatch(/never executed|not inspected/);
+    expect(s.warnings).toContain(
+      `If "/block/If" ran its else_branch: its condition "cond" was a mock value (false); --input cond=true runs the other branch (API: inputs: [{ name: 'cond', value: true }])`,
+    );
+    // the value given runs the then branch
+    const taken = await summarize(model, { device: 'cpu', inputs: [{ name: 'cond', value: true }] });
+    expect(taken.layers.find((l) => l.id === '/block/If/then_branch/Mul_0')).toMatchObject({ executed: true, macs: 6 });
+    expect(taken.layers.find((l) => l.id === '/block/If/else_branch/Neg_0')).toMatchObject({ executed: false, skipped: true });
+    expect(taken.totals.macs).toBe(18);
     await model.dispose();
   });
 

@@ -40,6 +40,12 @@ export type KnownDType =
 /** A tensor element type. */
 export type DType = KnownDType | (string & {});
 
+/** Dtypes of weights: in memory (the runtime's) and as stored in the file (`{ memory: ['float32'], stored: ['uint8'] }`). */
+export interface ParamDTypes {
+  memory: DType[];
+  stored: DType[];
+}
+
 /** Static facts about one layer (or graph node, or scope), known before any run. */
 export interface LayerRecord {
   /** Unique within the model. */
@@ -56,6 +62,10 @@ export interface LayerRecord {
   trainableParams?: number;
   /** Exact bytes of the owned weights, from their real dtypes. */
   paramBytes: number;
+  /** Bytes of the owned weights as stored in the model file (quantized, packed); absent: the same as `paramBytes`. */
+  storedParamBytes?: number;
+  /** Dtypes of the owned weights, in memory and as stored in the file. */
+  paramDTypes?: ParamDTypes;
   /** Ids of other layers that use a weight counted here, or that own a weight this layer uses. */
   sharedWith?: string[];
   /** Static MACs of one call, when the adapter knows them without running. */
@@ -72,6 +82,12 @@ export interface LayerRecord {
    * Its weights still count (they are the model's).
    */
   executed?: boolean;
+  /**
+   * The row runs only when its control-flow branch does (a node inside an If / Loop / Scan body):
+   * after a pass in which it reported no event it is skipped like `executed: false`, not "never
+   * executed". In static mode it is an ordinary static row.
+   */
+  conditional?: boolean;
   /** Kernel size, strides, groups, ... Shown by the `kernel` column when `kernel` is present. */
   attributes?: Record<string, unknown>;
 }

@@ -47,7 +47,7 @@ export function foldSummary(input: FoldInput): ModelSummary {
     if (calls && calls.length > 0) {
       calls.forEach((event, k) => rows.push(executedRow(record, event, event.callIndex ?? k, depth, container)));
     } else {
-      rows.push(staticRow(record, depth, container, executedIds.has(record.id)));
+      rows.push(staticRow(record, depth, container, executedIds.has(record.id), input.observed));
     }
   }
 
@@ -72,6 +72,7 @@ export function foldSummary(input: FoldInput): ModelSummary {
     ...(input.measuredPeakBytes === undefined ? {} : { measuredPeakBytes: input.measuredPeakBytes }),
   });
   if (input.kvCache) memory.kvCache = { ...input.kvCache };
+  if (totals.storedParamBytes !== undefined) memory.storedParamBytes = totals.storedParamBytes;
 
   return {
     model: input.model,
@@ -135,9 +136,9 @@ function executedRow(record: LayerRecord, event: LayerEvent, callIndex: number, 
   return row;
 }
 
-function staticRow(record: LayerRecord, depth: number, container: boolean, executed: boolean): LayerRow {
+function staticRow(record: LayerRecord, depth: number, container: boolean, executed: boolean, observed: boolean): LayerRow {
   const shapes = record.staticOutputShapes;
-  const skipped = record.executed === false;
+  const skipped = record.executed === false || (observed && record.conditional === true && !executed);
   // A row that does not run for these inputs costs nothing: its MACs stay out of the totals.
   const macs = skipped ? (container ? 0 : undefined) : (record.macs ?? (container ? 0 : undefined));
   const row = baseRow(record, depth, container, true, 0, container && executed && !skipped, {
@@ -179,6 +180,8 @@ function baseRow(
   };
   if (record.parentId !== undefined) row.parentId = record.parentId;
   if (record.trainableParams !== undefined) row.trainableParams = owner ? record.trainableParams : 0;
+  if (record.storedParamBytes !== undefined) row.storedParamBytes = owner ? record.storedParamBytes : 0;
+  if (record.paramDTypes && owner) row.paramDTypes = { memory: [...record.paramDTypes.memory], stored: [...record.paramDTypes.stored] };
   if (record.sharedWith && record.sharedWith.length > 0) row.sharedWith = [...record.sharedWith];
   if (record.attributes) row.attributes = record.attributes;
   return row;
@@ -187,12 +190,18 @@ function baseRow(
 function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[], observed: boolean): SummaryTotals {
   let params = 0;
   let paramBytes = 0;
+  let storedParamBytes = 0;
   let trainable = 0;
+  const memoryDTypes = new Set<string>();
+  const storedDTypes = new Set<string>();
   let macs = 0;
   let unknownMacsLayers = 0;
   for (const row of rows) {
     params += row.params;
     paramBytes += row.paramBytes;
+    storedParamBytes += row.storedParamBytes ?? row.paramBytes;
+    row.paramDTypes?.memory.forEach((d) => memoryDTypes.add(d));
+    row.paramDTypes?.stored.forEach((d) => storedDTypes.add(d));
     trainable += row.trainableParams ?? 0;
     if (row.macs !== undefined) macs += row.macs;
     else if (isUnknownMacs(row, observed)) unknownMacsLayers += 1;
@@ -203,6 +212,8 @@ function computeTotals(layers: readonly LayerRecord[], rows: readonly LayerRow[]
     params,
     ...(knowsTrainable ? { trainableParams: trainable, nonTrainableParams: params - trainable } : {}),
     paramBytes,
+    ...(layers.some((l) => l.storedParamBytes !== undefined) ? { storedParamBytes } : {}),
+    ...(memoryDTypes.size > 0 ? { paramDTypes: { memory: [...memoryDTypes], stored: [...storedDTypes] } } : {}),
     macs,
     unknownMacsLayers,
   };

@@ -21,6 +21,8 @@ export interface AdapterConformanceOptions {
   activeHooks?: () => number | Promise<number>;
   /** Options passed to every `summarize` call of the suite (device, batch, ...). */
   summarizeOptions?: SummarizeOptions;
+  /** Options for the failing model's pass, when its inputs differ (its dims); default `summarizeOptions`. */
+  failingSummarizeOptions?: SummarizeOptions;
   /** Known facts the suite checks when given. */
   expect?: { params?: number; trainableParams?: number; device?: string | RegExp; minLayers?: number };
 }
@@ -192,7 +194,7 @@ export function conformanceChecks(options: AdapterConformanceOptions): Conforman
         const hooksBefore = options.activeHooks ? await options.activeHooks() : 0;
         const model = await createFailing();
         try {
-          const { error } = await summarizeAndProbeHooks(model, options.summarizeOptions, true);
+          const { error } = await summarizeAndProbeHooks(model, options.failingSummarizeOptions ?? options.summarizeOptions, true);
           assert(error !== undefined, 'summarize did not throw for the failing model');
           assert(ModelSummaryError.isInstance(error), `error is not a ModelSummaryError: ${String(error)}`);
         } finally {
