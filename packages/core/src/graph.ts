@@ -3,7 +3,7 @@
  * naming rule, weight ownership with `sharedWith`, and the "path stays inside the model folder"
  * check. Pure functions over plain records; an adapter for another graph runtime uses them too.
  */
-import type { LayerRecord } from './contract.js';
+import type { DType, LayerRecord } from './contract.js';
 import { summaryError } from './errors.js';
 
 /** The type of the grouping rows {@link nestByScope} makes. */
@@ -93,7 +93,13 @@ function relativeName(path: string, parentPath: string, separator: string): stri
 /** What a weight weighs: its element count, its bytes, and (where the runtime knows) whether it trains. */
 export interface WeightFacts {
   elements: number;
+  /** Bytes in memory (the runtime dtype). */
   bytes: number;
+  /** Bytes as stored in the model file (a quantized or packed weight), when they differ from `bytes`. */
+  storedBytes?: number;
+  /** The dtype in memory, and as stored in the file when it differs: reported as the row's `paramDTypes`. */
+  dtype?: DType;
+  storedDType?: DType;
   /** Absent when the runtime has no notion of trainable weights (ONNX). */
   trainable?: boolean;
 }
@@ -137,8 +143,18 @@ export function weightLedger<W>(describe: (weight: W) => WeightFacts | undefined
       const facts = describe(weight);
       if (facts === undefined) return;
       owners.set(weight, record);
+      const bytesBefore = record.paramBytes;
       record.params += facts.elements;
       record.paramBytes += facts.bytes;
+      if (facts.storedBytes !== undefined || record.storedParamBytes !== undefined) {
+        record.storedParamBytes = (record.storedParamBytes ?? bytesBefore) + (facts.storedBytes ?? facts.bytes);
+      }
+      if (facts.dtype !== undefined) {
+        const dtypes = (record.paramDTypes ??= { memory: [], stored: [] });
+        if (!dtypes.memory.includes(facts.dtype)) dtypes.memory.push(facts.dtype);
+        const stored = facts.storedDType ?? facts.dtype;
+        if (!dtypes.stored.includes(stored)) dtypes.stored.push(stored);
+      }
       if (facts.trainable !== undefined) record.trainableParams = (record.trainableParams ?? 0) + (facts.trainable ? facts.elements : 0);
     },
     share,

@@ -75,3 +75,7 @@ export { planDevices, readableReason, resolveDevice } from './device.js';
 export type { DeviceOffer, DevicePlan, ResolvedDevice, SkippedDevice } from './device.js';
 export { SCOPE_TYPE, checkRelativePath, isInsideFolder, nestByScope, unsafePathReason, weightLedger } from './graph.js';
 export type { NestOptions, WeightFacts, WeightLedger } from './graph.js';
+
+// for adapter authors: which constants are parameters
+export { isFloatDType, isParameterConstant } from './weights-rule.js';
+export type { ConstantFacts, ConstantRole } from './weights-rule.js';

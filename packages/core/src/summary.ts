@@ -1,4 +1,4 @@
-import type { DType, KVCacheEstimate, Shape } from './contract.js';
+import type { DType, KVCacheEstimate, ParamDTypes, Shape } from './contract.js';
 
 /** The memory conventions core can compute. */
 export type MemoryConvention = 'default' | 'torchsummary' | 'torchinfo';
@@ -23,6 +23,9 @@ export interface LayerRow {
   params: number;
   trainableParams?: number;
   paramBytes: number;
+  /** Bytes of the owned weights as stored in the file, when the adapter knows them (0 on a repeated call). */
+  storedParamBytes?: number;
+  paramDTypes?: ParamDTypes;
   /** MACs of this call; `undefined` when unknown ("?"). */
   macs?: number;
   sharedWith?: string[];
@@ -45,7 +48,15 @@ export interface SummaryTotals {
   /** Absent when the runtime has no notion of trainability. */
   trainableParams?: number;
   nonTrainableParams?: number;
+  /** Bytes of the weights in memory (the runtime dtype). */
   paramBytes: number;
+  /**
+   * Bytes of the weights as stored in the model file (quantized or packed weights): present when
+   * the adapter reports them. Rows that do not report them count their `paramBytes`.
+   */
+  storedParamBytes?: number;
+  /** The weights' dtypes in memory and as stored, when the adapter reports them. */
+  paramDTypes?: ParamDTypes;
   /** Sum of known MACs. */
   macs: number;
   /** How many executed leaf rows have unknown MACs (the total is then a lower bound). */
@@ -57,7 +68,10 @@ export interface MemoryEstimate {
   inputBytes: number;
   activationBytes: number;
   forwardBackwardBytes: number;
+  /** Bytes of the weights in memory: what the estimate adds up. */
   paramBytes: number;
+  /** Bytes of the weights as stored in the file (shown beside `paramBytes`; not part of `totalBytes`). */
+  storedParamBytes?: number;
   totalBytes: number;
   peakActivationBytes: number;
   measuredPeakBytes?: number;

@@ -48,7 +48,7 @@ export function totalsPairs(summary: ModelSummary, g: Glyphs): Pair[] {
 }
 
 export function memoryPairs(summary: ModelSummary, units: UnitSystem): Pair[] {
-  return memoryLines(summary.memory, units);
+  return memoryLines(summary.memory, units, summary.totals.paramDTypes);
 }
 
 /** The one-line statement of the conventions behind the numbers. */

@@ -1,4 +1,4 @@
-import type { Dim, DType } from '../contract.js';
+import type { Dim, DType, ParamDTypes } from '../contract.js';
 import type { LayerRow, MemoryEstimate, ModelSummary, Provenance, SummaryInput, SummaryTotals } from '../summary.js';
 import {
   bool,
@@ -32,6 +32,8 @@ export interface LayerJSON {
   params: number;
   trainableParams?: number;
   paramBytes: number;
+  /** Bytes of the owned weights as stored in the file, when the adapter reports them. */
+  storedParamBytes?: number;
   /** null when unknown ("?"), never 0 for unknown. */
   macs: number | null;
   sharedWith?: string[];
@@ -49,7 +51,15 @@ export interface SummaryJSON {
   batchSize: number;
   inputs: Array<{ name: string; shape: number[]; dtype: DType; bytes: number }>;
   layers: LayerJSON[];
-  totals: { params: number; trainableParams?: number; nonTrainableParams?: number; paramBytes: number; macs: number };
+  totals: {
+    params: number;
+    trainableParams?: number;
+    nonTrainableParams?: number;
+    paramBytes: number;
+    storedParamBytes?: number;
+    paramDTypes?: { memory: DType[]; stored: DType[] };
+    macs: number;
+  };
   memory: MemoryEstimate;
   warnings: string[];
 }
@@ -65,6 +75,8 @@ interface V1Context extends CheckContext {
   trainable: number;
   anyTrainable: boolean;
   paramBytes: number;
+  /** Σ of the rows' stored bytes (their `paramBytes` where they report none). */
+  storedParamBytes: number;
   depthOf: Map<string, number>;
 }
 
@@ -87,6 +99,7 @@ const LAYER: Fields<LayerRow, LayerJSON, V1Context> = {
   params: { read: (r) => r.params, check: count },
   trainableParams: { read: (r) => r.trainableParams, check: optional(count) },
   paramBytes: { read: (r) => r.paramBytes, check: count },
+  storedParamBytes: { read: (r) => r.storedParamBytes, check: optional(count) },
   macs: { read: (r) => r.macs ?? null, check: is((v) => v === null || isAmount(v), 'a non-negative number or null') },
   sharedWith: { read: (r) => (r.sharedWith === undefined ? undefined : [...r.sharedWith]), check: optional(stringList) },
   executed: { read: (r) => r.executed, check: bool },
@@ -108,6 +121,11 @@ const INPUT: Fields<SummaryInput, SummaryJSON['inputs'][number], V1Context> = {
   bytes: { read: (i) => i.bytes, check: count },
 };
 
+const PARAM_DTYPES: Fields<ParamDTypes, ParamDTypes, V1Context> = {
+  memory: { read: (d) => [...d.memory], check: stringList },
+  stored: { read: (d) => [...d.stored], check: stringList },
+};
+
 const TOTALS: Fields<SummaryTotals, SummaryJSON['totals'], V1Context> = {
   params: { read: (t) => t.params, check: count },
   trainableParams: { read: (t) => t.trainableParams, check: optional(count) },
@@ -117,6 +135,11 @@ const TOTALS: Fields<SummaryTotals, SummaryJSON['totals'], V1Context> = {
     check: optional(count),
   },
   paramBytes: { read: (t) => t.paramBytes, check: count },
+  storedParamBytes: { read: (t) => t.storedParamBytes, check: optional(count) },
+  paramDTypes: {
+    read: (t) => (t.paramDTypes === undefined ? undefined : build(PARAM_DTYPES, t.paramDTypes)),
+    check: optional(object(PARAM_DTYPES)),
+  },
   macs: { read: (t) => t.macs, check: is(isAmount, 'a non-negative number') },
 };
 
@@ -126,6 +149,7 @@ const MEMORY: Fields<MemoryEstimate, MemoryEstimate, V1Context> = {
   activationBytes: { read: (m) => m.activationBytes, check: count },
   forwardBackwardBytes: { read: (m) => m.forwardBackwardBytes, check: count },
   paramBytes: { read: (m) => m.paramBytes, check: count },
+  storedParamBytes: { read: (m) => m.storedParamBytes, check: optional(count) },
   totalBytes: { read: (m) => m.totalBytes, check: count },
   peakActivationBytes: { read: (m) => m.peakActivationBytes, check: count },
   measuredPeakBytes: { read: (m) => m.measuredPeakBytes, check: optional(count) },
@@ -145,9 +169,11 @@ const SUMMARY: Fields<ModelSummary, SummaryJSON, V1Context> = {
 
 /** Trainable within params, repeated calls own nothing, parents before children; adds to the sums. */
 function layerInvariants(p: string, layer: Record<string, unknown>, ctx: V1Context): void {
-  const { params, trainableParams, paramBytes, callIndex, id, depth, parentId } = layer;
+  const { params, trainableParams, paramBytes, storedParamBytes, callIndex, id, depth, parentId } = layer;
   if (isCount(params)) ctx.params += params;
   if (isCount(paramBytes)) ctx.paramBytes += paramBytes;
+  if (isCount(storedParamBytes)) ctx.storedParamBytes += storedParamBytes;
+  else if (isCount(paramBytes)) ctx.storedParamBytes += paramBytes;
   if (isCount(trainableParams)) {
     ctx.anyTrainable = true;
     ctx.trainable += trainableParams;
@@ -169,11 +195,14 @@ function layerInvariants(p: string, layer: Record<string, unknown>, ctx: V1Conte
 
 /** Totals equal the sums of the rows; non-trainable = params - trainable. */
 function totalsInvariants(p: string, t: Record<string, unknown>, ctx: V1Context): void {
-  const { params, trainableParams, nonTrainableParams, paramBytes } = t;
+  const { params, trainableParams, nonTrainableParams, paramBytes, storedParamBytes } = t;
   if (Array.isArray(ctx.root.layers)) {
     if (isCount(params) && params !== ctx.params) ctx.problems.push(`${p}.params: ${params} is not the sum of layer params ${ctx.params}`);
     if (isCount(paramBytes) && paramBytes !== ctx.paramBytes) {
       ctx.problems.push(`${p}.paramBytes: ${paramBytes} is not the sum of layer paramBytes ${ctx.paramBytes}`);
+    }
+    if (isCount(storedParamBytes) && storedParamBytes !== ctx.storedParamBytes) {
+      ctx.problems.push(`${p}.storedParamBytes: ${storedParamBytes} is not the sum of layer storedParamBytes ${ctx.storedParamBytes}`);
     }
     if (isCount(trainableParams) && ctx.anyTrainable && trainableParams !== ctx.trainable) {
       ctx.problems.push(`${p}.trainableParams: ${trainableParams} is not the sum of layer trainableParams ${ctx.trainable}`);
@@ -203,7 +232,7 @@ export function toJSON(summary: ModelSummary): SummaryJSON {
  */
 export function validateSummaryJSON(value: unknown): string[] {
   const root = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const ctx: V1Context = { problems: [], root, params: 0, trainable: 0, anyTrainable: false, paramBytes: 0, depthOf: new Map() };
+  const ctx: V1Context = { problems: [], root, params: 0, trainable: 0, anyTrainable: false, paramBytes: 0, storedParamBytes: 0, depthOf: new Map() };
   object(SUMMARY)('$', value, ctx);
   return ctx.problems;
 }

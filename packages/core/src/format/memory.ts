@@ -1,3 +1,4 @@
+import type { ParamDTypes } from '../contract.js';
 import type { MemoryEstimate } from '../summary.js';
 import { formatBytes, formatCount, type UnitSystem } from '../units.js';
 
@@ -56,9 +57,11 @@ export function torchinfoMultAddsLine(macs: number): string {
  * - `torchsummary`: its four lines, bytes / 2^20 with two decimals, labelled "(MB)" as it prints
  *   them (they are MiB; `units` is ignored);
  * - `torchinfo`: its four lines, unit picked per line among kB / MB / GB / TB (10^3 steps);
- * - `default`: ours, formatted with `formatBytes(bytes, units)`.
+ * - `default`: ours, formatted with `formatBytes(bytes, units)`. When the weights are stored in
+ *   the file otherwise than in memory (quantized), the params line gives both:
+ *   `212.87 kB stored (float16), 425.73 kB in memory (float32)` (`paramDTypes` names the dtypes).
  */
-export function memoryLines(memory: MemoryEstimate, units: UnitSystem = 'si'): Array<[label: string, value: string]> {
+export function memoryLines(memory: MemoryEstimate, units: UnitSystem = 'si', paramDTypes?: ParamDTypes): Array<[label: string, value: string]> {
   switch (memory.convention) {
     case 'torchsummary': {
       const mb = (bytes: number) => pythonFixed2(bytes / 2 ** 20);
@@ -82,7 +85,7 @@ export function memoryLines(memory: MemoryEstimate, units: UnitSystem = 'si'): A
         ['Input size', f(memory.inputBytes)],
         ['Activations (forward)', f(memory.activationBytes)],
         ['Forward/backward (training est.)', f(memory.forwardBackwardBytes)],
-        ['Params size', f(memory.paramBytes)],
+        ['Params size', paramsSize(memory, f, paramDTypes)],
         ['Estimated total', f(memory.totalBytes)],
         ['Peak activations (liveness)', f(memory.peakActivationBytes)],
       ];
@@ -90,4 +93,12 @@ export function memoryLines(memory: MemoryEstimate, units: UnitSystem = 'si'): A
       return lines;
     }
   }
+}
+
+/** `f(paramBytes)`, or `<stored> stored (dtypes), <in memory> in memory (dtypes)` when they differ. */
+function paramsSize(memory: MemoryEstimate, f: (bytes: number) => string, dtypes: ParamDTypes | undefined): string {
+  const stored = memory.storedParamBytes;
+  if (stored === undefined || stored === memory.paramBytes) return f(memory.paramBytes);
+  const label = (list: readonly string[] | undefined) => (list && list.length > 0 ? ` (${list.join(', ')})` : '');
+  return `${f(stored)} stored${label(dtypes?.stored)}, ${f(memory.paramBytes)} in memory${label(dtypes?.memory)}`;
 }
