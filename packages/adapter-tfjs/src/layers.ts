@@ -1,5 +1,5 @@
 /** tfjs-layers `LayersModel`: layer records from the layer tree, hooks on every layer's `call`. */
-import { elementCount, summaryError, tensorBytes, weightLedger, type InputSpec, type LayerEvent, type LayerRecord } from '@modelsummary/core';
+import { attributeToLayer, elementCount, summaryError, tensorBytes, weightLedger, type InputSpec, type LayerEvent, type LayerRecord } from '@modelsummary/core';
 import { layerMacs, type LayerInfo } from './layer-macs.js';
 import type { LayerLike, LayersModelLike, LayerVariableLike, Tensor } from './types.js';
 
@@ -185,7 +185,12 @@ export function hookLayers(index: LayersIndex, emit: (event: LayerEvent) => void
     const wrapped = function hookedCall(this: LayerLike, inputs: unknown, kwargs: unknown): unknown {
       const ins = tensorList(inputs);
       const real = ins.length > 0 && ins.every(isRealTensor);
-      const output = original.call(this, inputs, kwargs);
+      let output: unknown;
+      try {
+        output = original.call(this, inputs, kwargs);
+      } catch (error) {
+        throw real ? attributeToLayer(error, id) : error;
+      }
       if (real) {
         const outs = tensorList(output).filter(isRealTensor);
         const realIns = ins as AnyTensor[];

@@ -14,7 +14,11 @@ export type ModelSummaryErrorCode =
   | 'RUNTIME_UNAVAILABLE'
   | 'DEVICE_UNAVAILABLE'
   | 'INVALID_OPTION'
-  | 'INVALID_SUMMARY';
+  | 'INVALID_SUMMARY'
+  | 'ADAPTER_FAILED';
+
+/** The steps of `summarize` that call the adapter; a failure names the one it happened in (`details.step`). */
+export type SummaryStep = 'inputSpecs' | 'listLayers' | 'registerHooks' | 'createMockInputs' | 'run' | 'disposeInputs' | 'removeHooks' | 'warnings' | 'measuredPeakBytes' | 'kvCache';
 
 /**
  * The one error class of modelsummary. `code` says what went wrong; `ModelSummaryError.isInstance`
@@ -47,6 +51,35 @@ export class ForwardPassError extends ModelSummaryError {
     super('FORWARD_FAILED', message, { cause, details: { ...details, executedLayers } });
     this.name = 'ForwardPassError';
     this.executedLayers = executedLayers;
+  }
+}
+
+const failedLayers = new WeakMap<object, string>();
+
+/**
+ * Records which layer threw `error` (adapters call it where the runtime says so: a hooked layer's
+ * `call`, the node onnxruntime names); `summarize` reports it in the `ForwardPassError`. Returns
+ * `error` itself; a non-object error is left as it is.
+ */
+export function attributeToLayer<T>(error: T, layerId: string): T {
+  if (typeof error === 'object' && error !== null && !failedLayers.has(error)) failedLayers.set(error, layerId);
+  return error;
+}
+
+/** The layer {@link attributeToLayer} recorded for `error`, if any. */
+export function failedLayerOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? failedLayers.get(error) : undefined;
+}
+
+/** A thrown value as a message: an Error's message, a string, or what the value was (`undefined`, `null`, ...). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'string') return error || '(an empty string)';
+  if (error === undefined || error === null) return `(${String(error)} was thrown)`;
+  try {
+    return `(a ${typeof error} was thrown: ${JSON.stringify(error)?.slice(0, 200) ?? String(error)})`;
+  } catch {
+    return `(a ${typeof error} was thrown)`;
   }
 }
 

@@ -37,10 +37,12 @@ export type {
 } from './format/index.js';
 export { detectModelFile } from './model-file.js';
 export type { DetectedModelFile, ModelFileKind, ModelFileProblem } from './model-file.js';
+export { diffSummaries } from './diff.js';
+export type { Delta, LayerDiff, SummaryDiff } from './diff.js';
 
 // errors
-export { ForwardPassError, ModelSummaryError, summaryError } from './errors.js';
-export type { ModelSummaryErrorCode } from './errors.js';
+export { attributeToLayer, errorMessage, failedLayerOf, ForwardPassError, ModelSummaryError, summaryError } from './errors.js';
+export type { ModelSummaryErrorCode, SummaryStep } from './errors.js';
 
 // for adapter authors: shapes, dtypes, units
 export { dtypeBits, isKnownDType, tensorBytes } from './dtype.js';

@@ -1,5 +1,5 @@
-import type { DeviceRequest, HookableModel, InputOverride, LayerEvent, MockInputs, RemoveHooks } from './contract.js';
-import { ForwardPassError, ModelSummaryError, summaryError } from './errors.js';
+import type { DeviceRequest, HookableModel, InputOverride, LayerEvent, MaybePromise, MockInputs, RemoveHooks } from './contract.js';
+import { errorMessage, failedLayerOf, ForwardPassError, ModelSummaryError, summaryError, type SummaryStep } from './errors.js';
 import { foldSummary } from './fold.js';
 import { checkInputBudget, guessedInputsHint, resolveInputs, type InputResolution } from './inputs.js';
 import type { MemoryConvention, ModelSummary } from './summary.js';
@@ -31,16 +31,40 @@ const SUPPORTED_SPECIFICATION = 'v1';
 /**
  * Summarizes a model: list layers, resolve inputs, check the memory guard, register hooks, create
  * mock inputs, run once, then dispose inputs and remove hooks (always, in `finally`), and fold.
+ * Calls on the same model object run one after another (each gets what a lone call gets): a model
+ * holds one set of hooks and one session at a time. Every failure is a `ModelSummaryError` whose
+ * `details.step` names the adapter step it happened in.
  */
-export async function summarize(model: HookableModel, options: SummarizeOptions = {}): Promise<ModelSummary> {
+export function summarize(model: HookableModel, options: SummarizeOptions = {}): Promise<ModelSummary> {
+  const previous = running.get(model) ?? Promise.resolve();
+  const mine = previous.then(
+    () => summarizeAlone(model, options),
+    () => summarizeAlone(model, options),
+  );
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  running.set(model, settled);
+  void settled.then(() => {
+    if (running.get(model) === settled) running.delete(model);
+  });
+  return mine;
+}
+
+/** The last call queued on each model object. */
+const running = new WeakMap<object, Promise<void>>();
+
+async function summarizeAlone(model: HookableModel, options: SummarizeOptions): Promise<ModelSummary> {
   checkSpecification(model);
   const batchSize = options.batchSize ?? 1;
-  const resolution = resolveInputs(await model.inputSpecs(), {
+  const declared = await step('inputSpecs', () => model.inputSpecs());
+  const resolution = resolveInputs(declared, {
     batchSize,
     ...(options.inputs ? { inputs: options.inputs } : {}),
     ...(options.dims ? { dims: options.dims } : {}),
   });
-  const layers = await model.listLayers({ inputs: resolution.inputs, dims: resolution.dims });
+  const layers = await step('listLayers', () => model.listLayers({ inputs: resolution.inputs, dims: resolution.dims }));
   const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   checkInputBudget(resolution.inputs, maxInputBytes);
 
@@ -48,9 +72,9 @@ export async function summarize(model: HookableModel, options: SummarizeOptions 
   let device = 'none';
   if (!model.staticOnly) device = await runHooked(model, resolution, options.device ?? 'auto', events);
 
-  const adapterWarnings = (await model.warnings?.()) ?? [];
-  const kvCache = await model.kvCache?.();
-  const measuredPeakBytes = model.staticOnly ? undefined : await model.measuredPeakBytes?.();
+  const adapterWarnings = (await step('warnings', () => model.warnings?.())) ?? [];
+  const kvCache = await step('kvCache', () => model.kvCache?.());
+  const measuredPeakBytes = model.staticOnly ? undefined : await step('measuredPeakBytes', () => model.measuredPeakBytes?.());
   return foldSummary({
     model: { name: model.name, format: model.format ?? model.runtime, runtime: model.runtime },
     device,
@@ -66,36 +90,53 @@ export async function summarize(model: HookableModel, options: SummarizeOptions 
   });
 }
 
+/** Runs one adapter step; what it throws becomes a typed error naming the step. */
+async function step<T>(name: SummaryStep, f: () => MaybePromise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (error) {
+    throw stepFailure(name, error);
+  }
+}
+
+function stepFailure(name: SummaryStep, error: unknown): ModelSummaryError {
+  if (ModelSummaryError.isInstance(error)) {
+    if (error.details.step === undefined) (error.details as Record<string, unknown>).step = name;
+    return error;
+  }
+  return summaryError('ADAPTER_FAILED', `the adapter failed in ${name}(): ${errorMessage(error)}`, { cause: error, details: { step: name } });
+}
+
 async function runHooked(model: HookableModel, resolution: InputResolution, device: DeviceRequest, events: LayerEvent[]): Promise<string> {
   const inputs = resolution.inputs;
-  const removeHooks: RemoveHooks = await model.registerHooks((event) => events.push(event));
+  const removeHooks: RemoveHooks = await step('registerHooks', () => model.registerHooks((event) => events.push(event)));
   let mock: MockInputs | undefined;
-  let failure: unknown;
-  let failedInRun = false;
+  let failure: { error: ModelSummaryError } | undefined;
   try {
-    mock = await model.createMockInputs(inputs, device);
-    failedInRun = true;
-    await model.run(mock.tensors);
-    failedInRun = false;
+    mock = await step('createMockInputs', () => model.createMockInputs(inputs, device));
+    const tensors = mock.tensors;
+    try {
+      await model.run(tensors);
+    } catch (error) {
+      throw ModelSummaryError.isInstance(error) ? stepFailure('run', error) : forwardFailure(error, events, resolution);
+    }
   } catch (error) {
-    failure = error;
+    failure = { error: error as ModelSummaryError };
   } finally {
     // Both cleanups run whatever happens; a cleanup error never hides the pass's own error.
-    for (const cleanup of [() => (mock ? model.disposeInputs(mock.tensors) : undefined), removeHooks]) {
+    const cleanups: [SummaryStep, () => MaybePromise<void>][] = [
+      ['disposeInputs', () => (mock ? model.disposeInputs(mock.tensors) : undefined)],
+      ['removeHooks', removeHooks],
+    ];
+    for (const [name, cleanup] of cleanups) {
       try {
-        await cleanup();
+        await step(name, cleanup);
       } catch (error) {
-        if (failure === undefined) {
-          failure = error;
-          failedInRun = false;
-        }
+        failure ??= { error: error as ModelSummaryError };
       }
     }
   }
-  if (failure !== undefined) {
-    if (!failedInRun || ModelSummaryError.isInstance(failure)) throw failure;
-    throw forwardFailure(failure, events, resolution);
-  }
+  if (failure) throw failure.error;
   return (mock as MockInputs).device;
 }
 
@@ -105,12 +146,13 @@ async function runHooked(model: HookableModel, resolution: InputResolution, devi
  */
 function forwardFailure(cause: unknown, events: readonly LayerEvent[], resolution: InputResolution): ForwardPassError {
   const ran = [...new Set(events.map((e) => e.id))];
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const failed = failedLayerOf(cause);
   const last = ran.slice(-5).join(', ');
-  const where = ran.length === 0 ? 'before any layer ran' : `after ${ran.length} layer(s) ran (last: ${last})`;
+  const before = ran.length === 0 ? 'before any layer ran' : `after ${ran.length} layer(s) ran (last: ${last})`;
+  const where = failed !== undefined ? `in layer "${failed}" (${ran.length === 0 ? 'the first to run' : before})` : before;
   const hint = guessedInputsHint(resolution);
-  const message = `forward pass failed ${where}: ${reason.trimEnd()}${hint.lines.map((l) => `\n  ${l}`).join('')}`;
-  return new ForwardPassError(message, ran, cause, hint.details);
+  const message = `forward pass failed ${where}: ${errorMessage(cause).trimEnd()}${hint.lines.map((l) => `\n  ${l}`).join('')}`;
+  return new ForwardPassError(message, ran, cause, { ...hint.details, step: 'run', ...(failed === undefined ? {} : { failedLayer: failed }) });
 }
 
 function checkSpecification(model: HookableModel): void {

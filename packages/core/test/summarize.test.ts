@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ForwardPassError, ModelSummaryError } from '../src/errors.js';
+import { attributeToLayer, ForwardPassError, ModelSummaryError } from '../src/errors.js';
 import { resolveInputs } from '../src/inputs.js';
 import { peakLiveBytes } from '../src/memory.js';
 import { summarize } from '../src/summarize.js';
@@ -224,7 +224,123 @@ describe('cleanup errors', () => {
     expect(model.activeHooks()).toBe(0);
     model.setThrowAt(undefined);
     const cleanupOnly = await summarize(broken).catch((e: unknown) => e);
-    expect((cleanupOnly as Error).message).toBe('dispose failed');
+    // The cleanup's own error surfaces, typed and naming the step (issue 13's error contract).
+    expect(cleanupOnly).toMatchObject({ code: 'ADAPTER_FAILED', details: { step: 'disposeInputs' } });
+    expect((cleanupOnly as Error).message).toBe('the adapter failed in disposeInputs(): dispose failed');
+    expect(((cleanupOnly as Error).cause as Error).message).toBe('dispose failed');
     expect(model.activeHooks()).toBe(0);
+  });
+});
+
+describe('the error contract: every failure typed, naming its step', () => {
+  const steps = ['inputSpecs', 'listLayers', 'registerHooks', 'createMockInputs', 'disposeInputs'] as const;
+  for (const name of steps) {
+    for (const [what, thrown] of [['an Error', new Error('boom')], ['a string', 'boom'], ['undefined', undefined], ['null', null]] as const) {
+      it(`${what} thrown in ${name}() is a ModelSummaryError with details.step = "${name}"`, async () => {
+        const model = createMockModel(smallCnn);
+        const broken = Object.create(model, {
+          [name]: {
+            value: () => {
+              throw thrown;
+            },
+          },
+        });
+        const error = await summarize(broken).then(
+          () => 'resolved',
+          (e: unknown) => e,
+        );
+        expect(ModelSummaryError.isInstance(error), String(error)).toBe(true);
+        expect((error as ModelSummaryError).details.step).toBe(name);
+        expect((error as Error).message).toContain(`${name}()`);
+        expect(model.activeHooks()).toBe(0);
+      });
+    }
+  }
+
+  it('a throw undefined in run() or in the hook remover is not swallowed', async () => {
+    const model = createMockModel(smallCnn);
+    const inRun = Object.create(model, {
+      run: {
+        value: () => {
+          throw undefined;
+        },
+      },
+    });
+    await expect(summarize(inRun)).rejects.toMatchObject({ code: 'FORWARD_FAILED', details: { step: 'run' } });
+    const inRemover = Object.create(model, {
+      registerHooks: {
+        value: (onEvent: (e: never) => void) => {
+          const remove = model.registerHooks(onEvent);
+          return async () => {
+            await remove();
+            throw undefined;
+          };
+        },
+      },
+    });
+    await expect(summarize(inRemover)).rejects.toMatchObject({ code: 'ADAPTER_FAILED', details: { step: 'removeHooks' } });
+    expect(model.activeHooks()).toBe(0);
+  });
+
+  it('the layer the adapter names as the one that threw is in the ForwardPassError, also when it ran first', async () => {
+    const model = createMockModel(smallCnn);
+    const first = smallCnn.layers.find((l) => l.parentId === undefined && !smallCnn.layers.some((c) => c.parentId === l.id))?.id ?? smallCnn.layers[0]!.id;
+    const broken = Object.create(model, {
+      run: {
+        value: () => {
+          throw attributeToLayer(new Error('kernel not implemented'), first);
+        },
+      },
+    });
+    const error = (await summarize(broken).catch((e: unknown) => e)) as ForwardPassError;
+    expect(error).toBeInstanceOf(ForwardPassError);
+    expect(error.details.failedLayer).toBe(first);
+    expect(error.message).toBe(`forward pass failed in layer "${first}" (the first to run): kernel not implemented`);
+  });
+});
+
+describe('concurrent summaries of one model object', () => {
+  it('20 concurrent calls give what a lone call gives, one at a time, hooks removed', async () => {
+    const model = createMockModel(smallCnn);
+    const alone = await summarize(model, { batchSize: 1 });
+    let active = 0;
+    let most = 0;
+    const counted = Object.create(model, {
+      registerHooks: {
+        value: async (onEvent: (e: never) => void) => {
+          active += 1;
+          most = Math.max(most, active);
+          const remove = await model.registerHooks(onEvent);
+          return async () => {
+            await remove();
+            active -= 1;
+          };
+        },
+      },
+    });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => summarize(counted, { batchSize: 1 + (i % 3) })));
+    expect(most).toBe(1);
+    results.forEach((r, i) => expect(r.batchSize).toBe(1 + (i % 3)));
+    expect(JSON.stringify(results[0]!.layers)).toBe(JSON.stringify(alone.layers));
+    expect(results.filter((_, i) => i % 3 === 0).every((r) => JSON.stringify(r) === JSON.stringify(alone))).toBe(true);
+    expect(model.activeHooks()).toBe(0);
+  });
+
+  it('a failing call does not block the next one', async () => {
+    const model = createMockModel(smallCnn);
+    let runs = 0;
+    const once = Object.create(model, {
+      run: {
+        value: async (tensors: unknown[]) => {
+          runs += 1;
+          if (runs === 1) throw new Error('first pass fails');
+          return model.run(tensors as never);
+        },
+      },
+    });
+    const failing = summarize(once);
+    const next = summarize(once);
+    await expect(failing).rejects.toBeInstanceOf(ForwardPassError);
+    await expect(next).resolves.toMatchObject({ batchSize: 1 });
   });
 });
