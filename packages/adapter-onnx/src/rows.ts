@@ -3,12 +3,12 @@
  * control-flow bodies under their control-flow row (a row per body: `then_branch`, `else_branch`,
  * `body`), at every level; weights owned once, by the first row that uses them, wherever they are.
  */
-import { nestByScope, SCOPE_TYPE, weightLedger, type DType, type LayerRecord, type Shape } from '@modelsummary/core';
+import { isParameterConstant, nestByScope, SCOPE_TYPE, weightLedger, type ConstantRole, type DType, type LayerRecord, type Shape } from '@modelsummary/core';
 import type { Initializer } from './initializers.js';
 import { nodeMacs, type MacsContext } from './macs.js';
 import type { GraphBody, GraphNode } from './nodes.js';
 import type { ValueInfo } from './value-info.js';
-import { operandIsWeight, weightElements, weightRole } from './weights.js';
+import { isBroadcastConstant, weightElements, weightRole } from './weights.js';
 
 /** What the rows are built from. */
 export interface RowSources {
@@ -45,11 +45,14 @@ export function eachNode(nodes: readonly GraphNode[], visit: (node: GraphNode) =
   }
 }
 
-/** Decides which constants are weights (see `weights.ts`) from how every node uses them. */
+/**
+ * Decides which constants are weights from how every node uses them: each use gets a role
+ * (`weights.ts`), core's rule (`isParameterConstant`) decides.
+ */
 export function analyzeWeights(src: RowSources): WeightAnalysis {
   const elements = new Map<Initializer, number>();
   const used = new Set<Initializer>();
-  const operand = new Set<Initializer>();
+  const roles = new Map<Initializer, ConstantRole[]>();
   eachNode(src.nodes, (node) => {
     if (node.isConstant) return;
     const lookup = (name: string) => resolveConstant(name, node.body, src.initializers);
@@ -59,11 +62,21 @@ export function analyzeWeights(src: RowSources): WeightAnalysis {
       if (!w) return;
       used.add(w);
       const role = weightRole(node, index, (n) => lookup(n) !== undefined);
-      if (role === 'weight' && !elements.has(w)) elements.set(w, weightElements(w, node, index, lookup));
-      else if (role === 'operand') operand.add(w);
+      const list = roles.get(w) ?? [];
+      if (!roles.has(w)) roles.set(w, list);
+      if (role === 'weight') {
+        list.push('weight');
+        if (!elements.has(w)) elements.set(w, weightElements(w, node, index, lookup));
+      } else if (role === 'operand') {
+        // A broadcast constant ([1, 1, 1, 64] rotary table, [1, 3, 1, 1] mean) is data, not a weight.
+        list.push(isBroadcastConstant(w) ? 'index' : 'operand');
+      } else list.push('shape');
     });
   });
-  for (const w of operand) if (!elements.has(w) && operandIsWeight(w)) elements.set(w, w.elements);
+  for (const [w, list] of roles) {
+    if (!isParameterConstant({ dtype: w.dtype, elements: w.elements, roles: list })) elements.delete(w);
+    else if (!elements.has(w)) elements.set(w, w.elements);
+  }
   return { elements, used };
 }
 

@@ -167,13 +167,13 @@ export function weightRole(node: WeightNode, index: number, isConstant: (name: s
   return 'operand';
 }
 
-const FLOATS = new Set(['float32', 'float16', 'float64', 'bfloat16', 'float8e4m3fn', 'float8e4m3fnuz', 'float8e5m2', 'float8e5m2fnuz']);
-
-/** Where the op does not say: a floating-point tensor of more than one element that is not a broadcast constant. */
-export function operandIsWeight(w: Initializer): boolean {
-  if (!FLOATS.has(w.dtype) || w.elements <= 1) return false;
-  if (w.dims.length >= 2 && w.dims.filter((d) => d !== 1).length <= 1) return false;
-  return true;
+/**
+ * A broadcast constant: rank ≥ 2 with at most one axis over 1 (`[1, 1, 1, 64]`, `[1, 3, 1, 1]`).
+ * As the operand of an element-wise op it is data (a rotary table, a normalization mean), not a
+ * weight; core's rule (`isParameterConstant`) then decides the rest (float, more than one element).
+ */
+export function isBroadcastConstant(w: Initializer): boolean {
+  return w.dims.length >= 2 && w.dims.filter((d) => d !== 1).length <= 1;
 }
 
 const intAttr = (node: WeightNode, name: string): number | undefined => {
