@@ -162,3 +162,100 @@ export const elementwise: OnnxRule = (c) => {
   const operands = c.node.inputs.filter((i) => i !== '').length;
   return y ? elementwiseMacs(y) * Math.max(1, operands - 1) : undefined;
 };
+
+const elements = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * com.microsoft MatMulNBits: `A[..., K] × B[K, N]` with B packed in `bits`-bit blocks:
+ * Π A batch × K × N (as MatMul), + out elements with a bias (input 5). Dequantizing B is not counted.
+ */
+export const matmulNBits: OnnxRule = (c) => {
+  const a = input(c, 0);
+  const k = intAttr(c, 'K', a ? a[a.length - 1]! : NaN);
+  const n = intAttr(c, 'N', NaN);
+  if (!a || !Number.isFinite(k) || !Number.isFinite(n) || a.length === 0) return undefined;
+  const rows = elements(a.slice(0, -1));
+  return rows * k * n + (has(c, 5) ? rows * n : 0);
+};
+
+/** One multiply-add per output element: QuantizeLinear / DequantizeLinear (x / scale + zero point, (q − zp) × scale), GatherBlockQuantized. */
+export const perOutputElement: OnnxRule = (c) => {
+  const y = output(c);
+  return y ? elements(y) : undefined;
+};
+
+/** DynamicQuantizeLinear: one multiply-add per input element (x / scale + zero point); finding min / max is not counted. */
+export const perInputElement: OnnxRule = (c) => {
+  const x = input(c, 0);
+  return x ? elements(x) : undefined;
+};
+
+/**
+ * com.microsoft GroupQueryAttention: the attention core over the whole context, with query heads
+ * sharing key / value heads: `B·Hq·S·L·d` (Q·Kᵀ) + `B·Hq·S·L·d` (weights·V), L = the present
+ * key length (past + new); d = hidden / Hq. Projections are outside the op; rotary (when
+ * `do_rotary`) adds 2 per rotated element of Q and K.
+ */
+export const groupQueryAttention: OnnxRule = (c) => {
+  const q = input(c, 0);
+  const heads = intAttr(c, 'num_heads', 0);
+  const kvHeads = intAttr(c, 'kv_num_heads', heads);
+  if (!q || q.length !== 3 || heads <= 0) return undefined;
+  const [b, s, width] = q as [number, number, number];
+  const packed = !has(c, 1);
+  const d = packed ? width / (heads + 2 * kvHeads) : width / heads;
+  const present = concrete(c, c.node.outputs[1]);
+  const past = input(c, 3);
+  const length = present && present.length === 4 ? present[2]! : past && past.length === 4 ? past[2]! + s : s;
+  if (!Number.isInteger(d)) return undefined;
+  const core = attentionMacs({ batch: b, queryLength: s, keyLength: length, embedDim: heads * d, numHeads: heads, keyDim: d, valueDim: d, projections: false });
+  const rotary = intAttr(c, 'do_rotary', 0) ? 2 * b * s * (heads + kvHeads) * d : 0;
+  return core + rotary;
+};
+
+/**
+ * com.microsoft SkipLayerNormalization: the layer norm (torchinfo's N × 2 × hidden convention) +
+ * the skip Add (out elements) + the bias Add when a bias (input 4) is given.
+ */
+export const skipLayerNorm: OnnxRule = (c) => {
+  const y = output(c);
+  if (!y) return undefined;
+  return layerNormMacs({ outputShape: y, axis: -1 }) + elements(y) + (has(c, 4) ? elements(y) : 0);
+};
+
+/** RMS norm (SimplifiedLayerNormalization): γ only, N × Π normalized axes (half of LayerNormalization's γ and β). */
+export const simplifiedLayerNorm: OnnxRule = (c) => {
+  const y = output(c);
+  return y ? layerNormMacs({ outputShape: y, axis: intAttr(c, 'axis', -1) }) / 2 : undefined;
+};
+
+/** com.microsoft SkipSimplifiedLayerNormalization: the RMS norm + the skip Add (+ the bias Add, input 3). */
+export const skipSimplifiedLayerNorm: OnnxRule = (c) => {
+  const y = output(c);
+  if (!y) return undefined;
+  return layerNormMacs({ outputShape: y, axis: -1 }) / 2 + elements(y) + (has(c, 3) ? elements(y) : 0);
+};
+
+/**
+ * RotaryEmbedding (com.microsoft, ONNX opset 23): x·cos + rotate(x)·sin, 2 per rotated element:
+ * 2 × out elements, × rotary_embedding_dim / head size when only part of each head rotates.
+ */
+export const rotaryEmbedding: OnnxRule = (c) => {
+  const y = output(c);
+  if (!y) return undefined;
+  const rotaryDim = intAttr(c, 'rotary_embedding_dim', 0);
+  const heads = intAttr(c, 'num_heads', 0);
+  if (rotaryDim > 0) {
+    const last = y[y.length - 1]!;
+    const head = y.length === 4 ? last : heads > 0 ? last / heads : NaN;
+    if (!Number.isFinite(head) || head <= 0) return undefined;
+    return (2 * elements(y) * rotaryDim) / head;
+  }
+  return 2 * elements(y);
+};
+
+/** Gelu variants with a bias input (FastGelu, BiasGelu): the activation 0, the bias Add 1 per out element. */
+export const biasActivation: OnnxRule = (c) => {
+  const y = output(c);
+  return y ? (has(c, 1) ? elements(y) : 0) : undefined;
+};

@@ -10,15 +10,24 @@ import { defineMacsTable, gruMacs, lstmMacs, rnnMacs } from '@modelsummary/core'
 import {
   attention,
   batchNorm,
+  biasActivation,
   conv,
   convTranspose,
   elementwise,
   gemm,
+  groupQueryAttention,
   layerNorm,
   matmul,
+  matmulNBits,
   multiHeadAttention,
   packedQkvAttention,
+  perInputElement,
+  perOutputElement,
   recurrent,
+  rotaryEmbedding,
+  simplifiedLayerNorm,
+  skipLayerNorm,
+  skipSimplifiedLayerNorm,
   type OnnxCall,
 } from './macs-formulas.js';
 
@@ -62,7 +71,9 @@ export const ONNX_MACS = defineMacsTable<OnnxCall>({
     'com.microsoft (ORT contrib versions of the ops above)': [
       'com.microsoft:Gelu', 'com.microsoft:GatherND', 'com.microsoft:GridSample', 'com.microsoft:Pad',
       'com.microsoft:Range', 'com.microsoft:ReverseSequence', 'com.microsoft:Trilu',
+      'com.microsoft:QuickGelu', // x · sigmoid(αx): an activation
     ],
+    'control flow (their bodies are rows of their own)': ['If', 'Loop', 'Scan'],
   },
   formulas: {
     convolution: {
@@ -78,6 +89,13 @@ export const ONNX_MACS = defineMacsTable<OnnxCall>({
       MatMulInteger: matmul(1),
       QLinearMatMul: matmul(3),
       'com.microsoft:FusedMatMul': matmul(1),
+      'com.microsoft:MatMulNBits': matmulNBits,
+    },
+    quantization: {
+      QuantizeLinear: perOutputElement,
+      DequantizeLinear: perOutputElement,
+      DynamicQuantizeLinear: perInputElement,
+      'com.microsoft:GatherBlockQuantized': perOutputElement,
     },
     recurrent: {
       LSTM: recurrent(lstmMacs),
@@ -89,14 +107,23 @@ export const ONNX_MACS = defineMacsTable<OnnxCall>({
       InstanceNormalization: batchNorm,
       LayerNormalization: layerNorm,
       'com.microsoft:LayerNormalization': layerNorm,
-      'com.microsoft:SkipLayerNormalization': layerNorm,
-      'com.microsoft:SimplifiedLayerNormalization': layerNorm,
-      'com.microsoft:SkipSimplifiedLayerNormalization': layerNorm,
+      'com.microsoft:SkipLayerNormalization': skipLayerNorm,
+      SimplifiedLayerNormalization: simplifiedLayerNorm,
+      RMSNormalization: simplifiedLayerNorm,
+      'com.microsoft:SimplifiedLayerNormalization': simplifiedLayerNorm,
+      'com.microsoft:SkipSimplifiedLayerNormalization': skipSimplifiedLayerNorm,
     },
     attention: {
       Attention: attention,
       'com.microsoft:Attention': packedQkvAttention,
       'com.microsoft:MultiHeadAttention': multiHeadAttention,
+      'com.microsoft:GroupQueryAttention': groupQueryAttention,
+      RotaryEmbedding: rotaryEmbedding,
+      'com.microsoft:RotaryEmbedding': rotaryEmbedding,
+    },
+    'fused activations with a bias': {
+      'com.microsoft:FastGelu': biasActivation,
+      'com.microsoft:BiasGelu': biasActivation,
     },
     'element-wise arithmetic': {
       Add: elementwise,
