@@ -6,4 +6,5 @@ export { tfjsLayersAdapter } from './layers-adapter.js';
 export { registerChainedOps } from './chained-ops.js';
 export { HOOK_MARK } from './layers.js';
 export { tfjsModelKind } from './model-kind.js';
+export { checkLayersTopology } from './topology.js';
 export type { GraphModelLike, LayersModelLike, TfModule } from './types.js';

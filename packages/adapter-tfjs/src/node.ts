@@ -7,6 +7,8 @@ import { readFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { isInsideFolder, isKnownDType, summaryError, tensorBytes, unsafePathReason } from '@modelsummary/core';
+import { tfjsModelKind } from './model-kind.js';
+import { checkLayersTopology } from './topology.js';
 import type { TfModule } from './types.js';
 
 export { tfjsModelKind } from './model-kind.js';
@@ -205,6 +207,7 @@ export async function readModelArtifacts(modelJsonPath: string, options: ReadMod
   if (typeof json !== 'object' || json === null || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
     throw invalid('"modelTopology" is missing or not an object (not a tfjs model.json)');
   }
+  if (tfjsModelKind(json as { format?: string; modelTopology?: unknown }) === 'layers') checkLayersTopology(json.modelTopology, modelJsonPath);
   const manifest = json.weightsManifest;
   if (manifest !== undefined && !Array.isArray(manifest)) throw invalid('"weightsManifest" is not an array');
   const folder = await realpath(dirname(resolve(modelJsonPath)));
