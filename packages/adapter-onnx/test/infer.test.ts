@@ -88,7 +88,13 @@ const figures: string[] = [];
  * Both modes against the runtime: dims given to the inference (concrete numbers throughout) and
  * symbolic inference evaluated with the dims afterwards.
  */
-async function checkAgainstRuntime(label: string, bytes: Uint8Array, feeds: Record<string, Feed>, dims: Record<string, number>, opts: { minimum?: number } = {}): Promise<{ symbolic: Map<string, InferredValue>; match: Match }> {
+async function checkAgainstRuntime(
+  label: string,
+  bytes: Uint8Array,
+  feeds: Record<string, Feed>,
+  dims: Record<string, number>,
+  opts: { minimum?: number } = {},
+): Promise<{ symbolic: Map<string, InferredValue>; match: Match; symbolicMatch: Match }> {
   const model = decodeModel(bytes, label);
   const graph = undeclared(model.graph!);
   const opsets = opsetsOf(model);
@@ -107,7 +113,7 @@ async function checkAgainstRuntime(label: string, bytes: Uint8Array, feeds: Reco
   expect(a.total).toBeGreaterThan(0);
   expect(a.matched / a.total).toBeGreaterThanOrEqual(minimum);
   expect(b.matched / b.total).toBeGreaterThanOrEqual(minimum);
-  return { symbolic, match: a };
+  return { symbolic, match: a, symbolicMatch: b };
 }
 
 const seq = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -231,6 +237,54 @@ describe('exported models: inferred shapes vs the shapes onnxruntime observes', 
     const frames = symbolic.get('logits')?.shape?.[1];
     expect(frames).toBeDefined();
     for (const L of [15, 16, 24, 25, 1234, 16000]) expect(evaluateDim(frames!, { sequence_length: L })).toBe(Math.floor((Math.floor((L - 10) / 5) + 1 - 3) / 2) + 1);
+  });
+
+  test('standard ops (opset 18): one branch per op', async () => {
+    const feeds: Record<string, Feed> = {
+      image: { dtype: 'float32', shape: [2, 3, 17, 22] },
+      tokens: { dtype: 'float32', shape: [2, 5, 32] },
+      ids: { dtype: 'int64', shape: [2, 5], fill: (i) => (i * 37) % 100 },
+    };
+    // An op-coverage graph, not a model: its two misses are known and asserted instead of a rate.
+    const { match, symbolicMatch } = await checkAgainstRuntime('ops_onnx', fixture('ops_onnx.onnx'), feeds, { batch_size: 2, height: 17, width: 22, sequence_length: 5 }, { minimum: 0.97 });
+    const op = (miss: string) => miss.split(' ')[0];
+    // NonZero's count depends on the data; Resize to a size that keeps the aspect ratio needs the dims' values.
+    expect(match.misses.map(op)).toEqual(['NonZero']);
+    expect(symbolicMatch.misses.map(op)).toEqual(['NonZero', 'Resize']);
+  });
+
+  test.each([
+    [2, 1, 4],
+    [1, 3, 4],
+    [1, 3, 0],
+  ])('onnxruntime contrib ops (attention with KV cache, fused norms, 4-bit MatMul): batch %i, sequence %i, past %i', async (b, s, p) => {
+    // (GroupQueryAttention on CPU takes batch 1 when more than one new token comes with a past)
+    const feeds: Record<string, Feed> = {
+      hidden_states: { dtype: 'float32', shape: [b, s, 32] },
+      attention_mask: { dtype: 'int64', shape: [b, p + s], fill: () => 1 },
+      past: { dtype: 'float32', shape: [2, b, 4, p, 8] },
+      past_key: { dtype: 'float32', shape: [b, 4, p, 8] },
+      past_value: { dtype: 'float32', shape: [b, 4, p, 8] },
+      gqa_past_key: { dtype: 'float32', shape: [b, 2, p, 8] },
+      gqa_past_value: { dtype: 'float32', shape: [b, 2, p, 8] },
+      position_ids: { dtype: 'int64', shape: [b, s], fill: (i) => p + (i % s) },
+      input_ids: { dtype: 'int64', shape: [b, s], fill: (i) => i % 100 },
+    };
+    const { symbolic } = await checkAgainstRuntime(`ops_contrib (b ${b}, s ${s}, p ${p})`, fixture('ops_contrib.onnx'), feeds, { batch_size: b, sequence_length: s, past_sequence_length: p });
+    const grown = ['batch_size', 4, 'past_sequence_length + sequence_length', 8];
+    const byOp = (op: string, i: number) => {
+      const node = decodeModel(fixture('ops_contrib.onnx'), 'ops_contrib').graph!.node!.find((n) => n.opType === op)!;
+      return symbolic.get(node.output![i]!)?.shape;
+    };
+    expect(byOp('Attention', 1)).toEqual([2, ...grown]);
+    expect(byOp('MultiHeadAttention', 1)).toEqual(grown);
+    expect(byOp('GroupQueryAttention', 1)).toEqual(['batch_size', 2, 'past_sequence_length + sequence_length', 8]);
+    expect(byOp('GroupQueryAttention', 0)).toEqual(['batch_size', 'sequence_length', 32]);
+  });
+
+  test('quantized ops', async () => {
+    const feeds: Record<string, Feed> = { image: { dtype: 'float32', shape: [2, 3, 9, 14] }, tokens: { dtype: 'float32', shape: [2, 5, 32] } };
+    await checkAgainstRuntime('ops_quant', fixture('ops_quant.onnx'), feeds, { batch_size: 2, height: 9, width: 14, sequence_length: 5 });
   });
 
   test.each([true, false])('control flow: If / Loop / Scan (flag %s)', async (flag) => {
