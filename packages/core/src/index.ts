@@ -39,8 +39,6 @@ export { detectModelFile } from './model-file.js';
 export type { DetectedModelFile, ModelFileKind, ModelFileProblem } from './model-file.js';
 export { diffSummaries } from './diff.js';
 export type { Delta, LayerDiff, SummaryDiff } from './diff.js';
-export { diffSummaries } from './diff.js';
-export type { Delta, LayerDiff, SummaryDiff } from './diff.js';
 
 // errors
 export { attributeToLayer, errorMessage, failedLayerOf, ForwardPassError, ModelSummaryError, summaryError } from './errors.js';
