@@ -128,22 +128,32 @@ export function broadcastDim(a: Dim, b: Dim): Dim {
   return m;
 }
 
-/** Numpy broadcast of shapes; undefined when one is unknown. */
+/** Numpy broadcast of shapes; undefined when one is unknown. An input array is returned when it is the result. */
 export function broadcast(shapes: readonly (readonly Dim[] | undefined)[]): Dim[] | undefined {
-  let out: Dim[] = [];
+  let out: readonly Dim[] | undefined;
   for (const s of shapes) {
     if (!s) return undefined;
-    if (out.length === 0 && s.length === 0) continue;
+    if (out === undefined || out === s) {
+      out = s;
+      continue;
+    }
     const r = Math.max(out.length, s.length);
-    const next: Dim[] = new Array(r);
+    let next: Dim[] | undefined;
     for (let i = 0; i < r; i++) {
       const a = out[out.length - r + i];
       const b = s[s.length - r + i];
-      next[i] = a === undefined ? b! : b === undefined ? a : broadcastDim(a, b);
+      const d = a === undefined ? b! : b === undefined ? a : broadcastDim(a, b);
+      if (next) next[i] = d;
+      else if (r !== out.length || d !== a) {
+        // first dim that differs from `out`: materialize (or switch to `s` when it is the result so far)
+        next = new Array(r);
+        for (let j = 0; j < i; j++) next[j] = (out[out.length - r + j] ?? s[s.length - r + j])!;
+        next[i] = d;
+      }
     }
-    out = next;
+    if (next) out = r === s.length && next.every((d, i) => d === s[i]) ? s : next;
   }
-  return out;
+  return (out ?? []) as Dim[];
 }
 
 /** Sum of dims along an axis (Concat). */

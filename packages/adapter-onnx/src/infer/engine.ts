@@ -334,9 +334,11 @@ export function runGraph(graph: GraphProto, state: State, parent: Lookup | undef
       const name = outputs[i];
       if (!name) continue;
       const r = results[i];
-      const v: Val = r ? { ...r } : {};
+      // A rule may return one object for several outputs: each output gets its own.
+      const v: Val = !r ? {} : results.indexOf(r) !== i || r.tensor ? { ...r } : r;
       checkValue(v);
-      const declared = declaredInfo.has(name) ? declaredOf(name) : undefined;
+      const complete = v.shape !== undefined && v.dtype !== undefined && !v.shape.some(isFresh);
+      const declared = !complete && declaredInfo.has(name) ? declaredOf(name) : undefined;
       local.set(name, withDeclared(v, declared));
     }
   }

@@ -5,13 +5,14 @@
  */
 import type { GraphProto, NodeProto } from '../proto.js';
 import { isIntType, valueOf, type Val } from './values.js';
-import { fromSymDim, toSymDim, type SymDim } from './dims.js';
+import { fromSymDim, toSymDim, type Dim, type SymDim } from './dims.js';
 import { runGraph, State } from './engine.js';
 
 export type { SymDim } from './dims.js';
 export { evaluateDim, parseDimExpression, isUnknownDim, UNKNOWN_PREFIX } from './dims.js';
 export { coveredOps } from './ops/index.js';
 
+/** What is known of one value. Arrays may be shared between values: read them, do not mutate them. */
 export interface InferredValue {
   shape?: SymDim[];
   dtype?: string;
@@ -43,9 +44,19 @@ export interface InferResult {
   bodies: Map<string, InferredValue>;
 }
 
-function toPublic(v: Val): InferredValue {
+/** Public shapes by internal shape array: values often share one (an op that keeps its input's shape). */
+function publicShape(shape: Dim[], memo: WeakMap<Dim[], SymDim[]>): SymDim[] {
+  let out = memo.get(shape);
+  if (!out) {
+    out = shape.map(toSymDim);
+    memo.set(shape, out);
+  }
+  return out;
+}
+
+function toPublic(v: Val, memo: WeakMap<Dim[], SymDim[]>): InferredValue {
   const out: InferredValue = {};
-  if (v.shape) out.shape = v.shape.map(toSymDim);
+  if (v.shape) out.shape = publicShape(v.shape, memo);
   if (v.dtype && v.dtype !== 'undefined') out.dtype = v.dtype;
   if (isIntType(v.dtype)) {
     const value = valueOf(v);
@@ -79,10 +90,11 @@ export function inferGraph(graph: GraphProto, options: InferGraphOptions = {}): 
     };
   }
   const { local } = runGraph(graph, state, parent);
+  const memo = new WeakMap<Dim[], SymDim[]>();
   const values = new Map<string, InferredValue>();
-  for (const [k, v] of local) values.set(k, toPublic(v));
+  for (const [k, v] of local) values.set(k, toPublic(v, memo));
   const bodies = new Map<string, InferredValue>();
-  for (const [k, v] of state.bodies) bodies.set(k, toPublic(v));
+  for (const [k, v] of state.bodies) bodies.set(k, toPublic(v, memo));
   return { values, bodies };
 }
 

@@ -33,7 +33,10 @@ const ifRule: Rule = (c) => {
   const b = elseG ? c.body(elseG, []) : undefined;
   const cond = scalarOf(c.input(0));
   return Array.from({ length: c.outputCount }, (_, i) => {
-    if (typeof cond === 'number') return (cond ? a : b)?.[i];
+    if (typeof cond === 'number') {
+      const taken = (cond ? a : b)?.[i];
+      return taken ? { shape: taken.shape, dtype: taken.dtype, value: taken.value } : undefined;
+    }
     return merge(c, i, a?.[i], b?.[i]);
   });
 };
