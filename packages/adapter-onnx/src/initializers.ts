@@ -18,6 +18,8 @@ export interface Initializer {
   scope?: string;
   /** External-data file (relative to the model's folder), when the data is not in the model file. */
   externalLocation?: string;
+  /** Where the data starts in that file (`offset`, default 0) and how long it is (`length`, default: its bytes). */
+  externalRange?: { offset: number; length: number };
 }
 
 /** The weights of a graph, by name, and the external-data files they live in. */
@@ -107,6 +109,12 @@ function initializerOf(t: TensorProto, what: string, label: string, warnings: st
     const location = (t.externalData ?? []).find((e) => e.key === 'location')?.value ?? '';
     checkExternalLocation(location, name, label);
     init.externalLocation = location;
+    const number = (key: string): number | undefined => {
+      const v = (t.externalData ?? []).find((e) => e.key === key)?.value;
+      const n = v === undefined || v === null ? undefined : Number(v);
+      return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+    };
+    init.externalRange = { offset: number('offset') ?? 0, length: number('length') ?? init.bytes };
   }
   return init;
 }

@@ -2,7 +2,7 @@
  * Node-only helpers: read an `.onnx` file and its external-data files, refusing any location that
  * leaves the model's folder (`..`, absolute paths, symlinks pointing out).
  */
-import { open, readFile, realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isInsideFolder, ModelSummaryError, summaryError } from '@modelsummary/core';
 import { onnxAdapterFromGraph, type ExternalDataFile, type OnnxAdapterOptions, type OnnxHookableModel } from './adapter.js';
@@ -52,7 +52,7 @@ export async function loadOnnxFile(path: string, options: LoadOnnxFileOptions = 
     const read = options.readExternalData !== false;
     for (const location of graph.externalFiles) {
       const target = await insideFolder(folder, location, fileName, !read);
-      if (read && target !== undefined) externalData.push({ path: location, data: await readExternal(target, location, fileName) });
+      if (read && target !== undefined) externalData.push({ path: location, data: await readExternal(target, location, fileName, rangesIn(graph, location)) });
     }
   }
   return { bytes, path: absolute, fileName, externalData, graph };
@@ -111,15 +111,51 @@ export function onnxAdapterFromLoaded(file: LoadedOnnxFile, options: OnnxAdapter
   });
 }
 
-async function readExternal(target: string, location: string, fileName: string): Promise<Uint8Array> {
+/** The byte ranges of `location` that the model's initializers use, sorted and merged. */
+function rangesIn(graph: ParsedGraph, location: string): { offset: number; length: number }[] {
+  const ranges: { offset: number; length: number }[] = [];
+  for (const init of graph.initializers.values()) if (init.externalLocation === location && init.externalRange) ranges.push({ ...init.externalRange });
+  ranges.sort((a, b) => a.offset - b.offset);
+  const merged: { offset: number; length: number }[] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r.offset <= last.offset + last.length) last.length = Math.max(last.length, r.offset + r.length - last.offset);
+    else merged.push(r);
+  }
+  return merged;
+}
+
+/**
+ * Reads only the ranges of an external-data file that initializers use, into a buffer as long as
+ * the last of them (offsets stay valid for onnxruntime); refuses what is not a regular file (a
+ * FIFO would block forever) and a file shorter than the model says.
+ */
+async function readExternal(target: string, location: string, fileName: string, ranges: readonly { offset: number; length: number }[]): Promise<Uint8Array> {
+  const fail = (why: string, cause?: unknown): never => {
+    throw summaryError('INVALID_MODEL', `${fileName}: external data "${location}" ${why}`, { ...(cause === undefined ? {} : { cause }), details: { file: fileName, location } });
+  };
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    return await readFile(target);
+    const info = await stat(target);
+    if (!info.isFile()) fail(`is not a regular file (${info.isDirectory() ? 'a folder' : 'a FIFO, socket or device'})`);
+    const end = ranges.reduce((n, r) => Math.max(n, r.offset + r.length), 0);
+    if (end > info.size) fail(`holds ${info.size} bytes, the model reads up to byte ${end} (truncated?)`);
+    const data = new Uint8Array(end);
+    handle = await open(target, 'r');
+    for (const r of ranges) {
+      for (let at = 0; at < r.length; ) {
+        const { bytesRead } = await handle.read(data, r.offset + at, Math.min(r.length - at, 1 << 30), r.offset + at);
+        if (bytesRead === 0) fail(`ended before byte ${r.offset + r.length}`);
+        at += bytesRead;
+      }
+    }
+    return data;
   } catch (error) {
+    if (ModelSummaryError.isInstance(error)) throw error;
     const code = (error as { code?: string }).code;
-    throw summaryError('INVALID_MODEL', `${fileName}: external data "${location}" cannot be read (${code ?? (error as Error).message})`, {
-      cause: error,
-      details: { file: fileName, location },
-    });
+    return fail(`cannot be read (${code ?? (error as Error).message})`, error);
+  } finally {
+    await handle?.close();
   }
 }
 
