@@ -3,7 +3,7 @@
  * (Dawn), and loading tfjs models from files without tfjs-node.
  */
 import { mkdtempSync } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { isInsideFolder, isKnownDType, summaryError, tensorBytes, unsafePathReason } from '@modelsummary/core';
@@ -262,7 +262,13 @@ async function readShard(modelJsonPath: string, folder: string, shard: unknown, 
     throw invalid(`weight shard "${shard}" is missing (expected at ${target})`, cause);
   }
   if (!isInsideFolder(relative(folder, real))) throw unsafe("resolves outside the model's folder");
-  return new Uint8Array(await readFile(real));
+  const info = await stat(real);
+  if (!info.isFile()) throw invalid(`weight shard "${shard}" is not a regular file (${info.isDirectory() ? 'a folder' : 'a FIFO, socket or device'})`);
+  try {
+    return new Uint8Array(await readFile(real));
+  } catch (cause) {
+    throw invalid(`weight shard "${shard}" cannot be read (${(cause as { code?: string }).code ?? String(cause)})`, cause);
+  }
 }
 
 /** Bytes the manifest's weight specs take; undefined when a spec is not understood (tfjs then checks). */

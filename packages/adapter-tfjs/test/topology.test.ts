@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -82,4 +83,21 @@ describe('layers topology check (hostile model.json files never reach TF.js)', (
     await worker.terminate();
     expect(outcome).toBe('hung');
   }, 20_000);
+});
+
+describe('weight shards that are not files', () => {
+  it.each([
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), /not a regular file \(a FIFO/],
+    ['a folder', (p: string) => mkdirSync(p), /not a regular file \(a folder\)/],
+  ])('%s as a shard is refused before it is opened', async (_what, make, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ms-shard-'));
+    const seq = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+    writeFileSync(
+      join(dir, 'model.json'),
+      JSON.stringify({ format: 'layers-model', modelTopology: seq.toJSON(null, false), weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'w', shape: [3, 2], dtype: 'float32' }] }] }),
+    );
+    seq.dispose();
+    make(join(dir, 'w.bin'));
+    await expect(readModelArtifacts(join(dir, 'model.json'))).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(message) });
+  });
 });
