@@ -104,6 +104,10 @@ function stepFailure(name: SummaryStep, error: unknown): ModelSummaryError {
     if (error.details.step === undefined) (error.details as Record<string, unknown>).step = name;
     return error;
   }
+  if (name === 'createMockInputs' && error instanceof RangeError) {
+    // A typed array or buffer the runtime cannot allocate: the inputs are too large for this process.
+    return summaryError('INPUT_TOO_LARGE', `the mock inputs could not be allocated (${error.message}); set smaller dims or --batch`, { cause: error, details: { step: name } });
+  }
   return summaryError('ADAPTER_FAILED', `the adapter failed in ${name}(): ${errorMessage(error)}`, { cause: error, details: { step: name } });
 }
 

@@ -257,6 +257,17 @@ describe('the error contract: every failure typed, naming its step', () => {
     }
   }
 
+  it('an allocation the runtime refuses (RangeError) in createMockInputs is INPUT_TOO_LARGE', async () => {
+    const model = createMockModel(smallCnn);
+    const huge = Object.create(model, {
+      createMockInputs: {
+        value: () => new Float32Array(2 ** 53),
+      },
+    });
+    await expect(summarize(huge, { maxInputBytes: 1e16 })).rejects.toMatchObject({ code: 'INPUT_TOO_LARGE', details: { step: 'createMockInputs' } });
+    expect(model.activeHooks()).toBe(0);
+  });
+
   it('a throw undefined in run() or in the hook remover is not swallowed', async () => {
     const model = createMockModel(smallCnn);
     const inRun = Object.create(model, {
