@@ -21,7 +21,7 @@ export type InferFn = (
   graph: GraphProto,
   options: {
     outer?: ReadonlyMap<string, KnownValue>;
-    inputs?: Record<string, { shape?: (number | string)[]; dtype?: string }>;
+    inputs?: Record<string, { shape?: (number | string)[]; dtype?: string; value?: number | bigint | boolean }>;
     opsets?: Record<string, number>;
   },
 ) => Map<string, KnownValue>;
@@ -65,13 +65,14 @@ export function bodyFacts(nodes: readonly GraphNode[], outer: ReadonlyMap<string
       const plan = planBodies(node, scope);
       for (const body of node.bodies) {
         const runs = running ? plan.get(body) : 0;
+        const values = inferBody(body, node, scope, infer, opsets);
+        facts.values.set(body, values);
         if (runs === 0) {
+          // not run: its static shapes still shown, nothing inside it runs
           skip(body);
           markInner(body, skip);
           continue;
         }
-        const values = inferBody(body, node, scope, infer, opsets);
-        facts.values.set(body, values);
         if (runs !== undefined && running) {
           facts.taken.add(body);
           facts.iterations.set(body, runs);
@@ -141,8 +142,10 @@ function planBodies(node: GraphNode, scope: ReadonlyMap<string, KnownValue>): Ma
 }
 
 /** The inputs a body is called with: a Loop's iteration number, condition and carried values; a Scan's states and slices. */
-function bodyInputs(body: GraphBody, node: GraphNode, scope: ReadonlyMap<string, KnownValue>): Record<string, { shape?: (number | string)[]; dtype?: string }> {
-  const out: Record<string, { shape?: (number | string)[]; dtype?: string }> = {};
+type BodyInput = { shape?: (number | string)[]; dtype?: string; value?: number | bigint | boolean };
+
+function bodyInputs(body: GraphBody, node: GraphNode, scope: ReadonlyMap<string, KnownValue>): Record<string, BodyInput> {
+  const out: Record<string, BodyInput> = {};
   const of = (name: string | undefined) => (name ? scope.get(name) : undefined);
   const put = (name: string | undefined, v: { shape?: readonly (number | string)[] | undefined; dtype?: string | undefined } | undefined) => {
     if (!name || !v) return;
@@ -150,7 +153,8 @@ function bodyInputs(body: GraphBody, node: GraphNode, scope: ReadonlyMap<string,
   };
   if (node.opType === 'Loop') {
     put(body.inputs[0], { shape: [], dtype: 'int64' });
-    put(body.inputs[1], { shape: [], dtype: 'bool' });
+    // an iteration runs only while the condition holds: inside the body it is true
+    if (body.inputs[1]) out[body.inputs[1]] = { shape: [], dtype: 'bool', value: true };
     node.inputs.slice(2).forEach((name, k) => put(body.inputs[k + 2], of(name)));
   } else if (node.opType === 'Scan') {
     const numScan = typeof node.attributes.num_scan_inputs === 'number' ? node.attributes.num_scan_inputs : 1;
@@ -174,8 +178,12 @@ function inferBody(body: GraphBody, node: GraphNode, scope: ReadonlyMap<string, 
   for (const [name, v] of body.valueInfo) values.set(name, { ...(v.shape ? { shape: v.shape.map((d) => d ?? '?') } : {}), ...(v.dtype ? { dtype: v.dtype } : {}) });
   if (!infer) return values;
   try {
-    const inferred = infer(body.graph, { outer: scope, inputs: bodyInputs(body, node, scope), opsets });
+    const inputs = bodyInputs(body, node, scope);
+    const inferred = infer(body.graph, { outer: scope, inputs, opsets });
     for (const [k, v] of inferred) if (body.locals.has(k) || body.weights.has(k) || !scope.has(k)) values.set(k, v);
+    for (const [k, v] of Object.entries(inputs)) {
+      if (v.value !== undefined) values.set(k, { ...values.get(k), ...(v.shape ? { shape: v.shape } : {}), ...(v.dtype ? { dtype: v.dtype } : {}), value: [v.value] });
+    }
   } catch {
     // the inference could not follow this body: what it declares is all that is known
   }
