@@ -1,14 +1,22 @@
 #!/usr/bin/env node
-// The README's test command: builds every package, type-checks them (one test), runs the vitest suites (which also spawn Bun and
-// Deno against the built packages), and ends with one line `N passed, N failed`.
+// The README's test command: installs the system packages the tests need when they are missing
+// (scripts/system-deps.mjs: Chromium, the Vulkan loader, Mesa's EGL / GLES), builds every package,
+// type-checks them (one test), runs the vitest suites (which also spawn Bun and Deno against the
+// built packages), and ends with one line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureSystemPackages } from './system-deps.mjs';
 
 process.env.TURBO_TELEMETRY_DISABLED = '1';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 
 let passed = 0;
 let failed = 0;
+
+if (!ensureSystemPackages()) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) {
   console.error('build failed');
