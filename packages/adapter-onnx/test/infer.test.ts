@@ -214,6 +214,22 @@ describe('exported models: inferred shapes vs the shapes onnxruntime observes', 
     await checkAgainstRuntime('gpt2_tiny (decode step)', fixture('gpt2_tiny.onnx'), feeds, { batch_size: 2, sequence_length: 1, past_sequence_length: 6 });
   });
 
+  test.each([
+    [2, 3, 5],
+    [1, 4, 0],
+    [2, 1, 6],
+  ])('Llama style decoder (4-D mask, rotary, grouped KV heads): batch %i, sequence %i, past %i', async (b, s, p) => {
+    const feeds: Record<string, Feed> = {
+      input_ids: { dtype: 'int64', shape: [b, s], fill: (i) => (i * 7) % 100 },
+      attention_mask: { dtype: 'int64', shape: [b, p + s], fill: () => 1 },
+      position_ids: { dtype: 'int64', shape: [b, s], fill: (i) => p + (i % s) },
+    };
+    for (let l = 0; l < 2; l++) for (const k of ['key', 'value']) feeds[`past_key_values.${l}.${k}`] = { dtype: 'float32', shape: [b, 2, p, 8] };
+    const { symbolic } = await checkAgainstRuntime(`llama_tiny (b ${b}, s ${s}, p ${p})`, fixture('llama_tiny.onnx'), feeds, { batch_size: b, sequence_length: s, past_sequence_length: p });
+    expect(symbolic.get('logits')?.shape).toEqual(['batch_size', 'sequence_length', 100]);
+    for (let l = 0; l < 2; l++) for (const k of ['key', 'value']) expect(symbolic.get(`present.${l}.${k}`)?.shape).toEqual(['batch_size', 2, 'past_sequence_length + sequence_length', 8]);
+  });
+
   test('BERT style encoder', async () => {
     const feeds: Record<string, Feed> = {
       input_ids: { dtype: 'int64', shape: [3, 7], fill: (i) => (i * 13) % 100 },
