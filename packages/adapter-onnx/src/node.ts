@@ -63,6 +63,9 @@ async function readModel(absolute: string, fileName: string): Promise<Uint8Array
   try {
     const info = await stat(absolute);
     if (!info.isFile()) throw summaryError('INVALID_MODEL', `${fileName}: not a file (${absolute})`, { details: { file: absolute } });
+    if (info.size > 2 ** 31) {
+      throw summaryError('INVALID_MODEL', `${fileName}: is ${(info.size / 2 ** 30).toFixed(1)} GiB, more than a protobuf ONNX model can be (2 GiB); not read`, { details: { file: absolute, bytes: info.size } });
+    }
     return await readWhole(absolute, info.size);
   } catch (error) {
     if (ModelSummaryError.isInstance(error)) throw error;

@@ -56,3 +56,13 @@ describe('external data files', () => {
     await expect(loadOnnxFile(join(short, 'model.onnx'))).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(/holds 100 bytes, the model reads up to byte 512/) });
   });
 });
+
+test('a 3 GB sparse .onnx is refused from its size, without reading it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-big-'));
+  const fd = openSync(join(dir, 'big.onnx'), 'w');
+  ftruncateSync(fd, 3_000_000_000);
+  closeSync(fd);
+  const started = process.memoryUsage().rss;
+  await expect(loadOnnxFile(join(dir, 'big.onnx'))).rejects.toMatchObject({ code: 'INVALID_MODEL', message: expect.stringMatching(/big\.onnx: is 2\.8 GiB, more than a protobuf ONNX model can be/) });
+  expect(process.memoryUsage().rss - started).toBeLessThan(500_000_000);
+});

@@ -41,8 +41,14 @@ async function fileSize(path: string, absolute: string): Promise<number> {
   }
   if (info.isDirectory()) throw new CliError(`${path}: is a directory; pass the .onnx file or the model.json inside it`);
   if (!info.isFile()) throw new CliError(`${path}: not a regular file`);
+  if (info.size > MAX_MODEL_FILE) {
+    throw new CliError(`${path}: is ${(info.size / 2 ** 30).toFixed(1)} GiB; no model file is that large (an ONNX protobuf cannot exceed 2 GiB: big models keep their weights in external data files); not read`);
+  }
   return info.size;
 }
+
+/** Protobuf's limit, which bounds every ONNX file; a model.json is far smaller. */
+const MAX_MODEL_FILE = 2 ** 31;
 
 function fileError(path: string, error: unknown): CliError {
   const code = (error as { code?: string }).code;
