@@ -1,7 +1,7 @@
 import type { DeviceRequest, HookableModel, InputOverride, LayerEvent, MaybePromise, MockInputs, RemoveHooks } from './contract.js';
 import { errorMessage, failedLayerOf, ForwardPassError, ModelSummaryError, summaryError, type SummaryStep } from './errors.js';
 import { foldSummary } from './fold.js';
-import { checkInputBudget, guessedInputsHint, resolveInputs, type InputResolution } from './inputs.js';
+import { checkInputBudget, DEFAULT_SYMBOLIC_DIM, guessedInputsHint, resolveInputs, type InputResolution } from './inputs.js';
 import type { MemoryConvention, ModelSummary } from './summary.js';
 
 /** Default limit on the bytes of all mock inputs together: 2 GB. */
@@ -59,18 +59,56 @@ async function summarizeAlone(model: HookableModel, options: SummarizeOptions): 
   checkSpecification(model);
   const batchSize = options.batchSize ?? 1;
   const declared = await step('inputSpecs', () => model.inputSpecs());
-  const resolution = resolveInputs(declared, {
-    batchSize,
-    ...(options.inputs ? { inputs: options.inputs } : {}),
-    ...(options.dims ? { dims: options.dims } : {}),
-  });
-  const layers = await step('listLayers', () => model.listLayers({ inputs: resolution.inputs, dims: resolution.dims }));
+  const resolve = (dims: Readonly<Record<string, number>> | undefined) =>
+    resolveInputs(declared, { batchSize, ...(options.inputs ? { inputs: options.inputs } : {}), ...(dims ? { dims } : {}) });
+  let resolution = resolve(options.dims);
+  let layers = await step('listLayers', () => model.listLayers({ inputs: resolution.inputs, dims: resolution.dims }));
   const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES;
   checkInputBudget(resolution.inputs, maxInputBytes);
 
-  const events: LayerEvent[] = [];
+  let events: LayerEvent[] = [];
   let device = 'none';
-  if (!model.staticOnly) device = await runHooked(model, resolution, options.device ?? 'auto', events);
+  const retryWarnings: string[] = [];
+  if (!model.staticOnly) {
+    try {
+      device = await runHooked(model, resolution, options.device ?? 'auto', events);
+    } catch (error) {
+      // A pass that fails with dims at their default of 1 (an audio frame of 1 sample, a 1×1
+      // image) is run again with those dims at RETRY_DIM: all of them, then one at a time.
+      if (!(error instanceof ForwardPassError) || resolution.defaulted.length === 0) throw error;
+      const first = resolution;
+      let done = false;
+      for (const raised of retryPlans(first.defaulted.map((d) => d.name))) {
+        const dims = { ...options.dims, ...Object.fromEntries(raised.map((n) => [n, RETRY_DIM])) };
+        let again: InputResolution;
+        try {
+          again = resolve(dims);
+          checkInputBudget(again.inputs, maxInputBytes);
+        } catch {
+          continue;
+        }
+        const retryEvents: LayerEvent[] = [];
+        const retryLayers = await step('listLayers', () => model.listLayers({ inputs: again.inputs, dims: again.dims }));
+        try {
+          device = await runHooked(model, again, options.device ?? 'auto', retryEvents);
+        } catch (retryError) {
+          if (retryError instanceof ForwardPassError) continue;
+          throw retryError;
+        }
+        const used = raised.map((n) => `${n}=${RETRY_DIM}`).join(', ');
+        const flags = first.defaulted.map((d) => d.flag).join(' ');
+        retryWarnings.push(
+          `the pass failed with symbolic dims at their default ${DEFAULT_SYMBOLIC_DIM} (${first.defaulted.map((d) => d.name).join(', ')}: ${error.message.split('\n')[0]}); it ran with ${used}: set them with ${flags}`,
+        );
+        resolution = { ...again, warnings: again.warnings.filter((w) => !raised.some((n) => w.includes(`"${n}"`))) };
+        layers = retryLayers;
+        events = retryEvents;
+        done = true;
+        break;
+      }
+      if (!done) throw error;
+    }
+  }
 
   const adapterWarnings = (await step('warnings', () => model.warnings?.())) ?? [];
   const kvCache = await step('kvCache', () => model.kvCache?.());
@@ -86,8 +124,18 @@ async function summarizeAlone(model: HookableModel, options: SummarizeOptions): 
     ...(options.memoryConvention ? { memoryConvention: options.memoryConvention } : {}),
     ...(measuredPeakBytes === undefined ? {} : { measuredPeakBytes }),
     ...(kvCache === undefined ? {} : { kvCache }),
-    warnings: [...resolution.warnings, ...adapterWarnings, ...(model.staticOnly ? ['static mode: shapes were not observed (no forward pass ran)'] : [])],
+    warnings: [...resolution.warnings, ...retryWarnings, ...adapterWarnings, ...(model.staticOnly ? ['static mode: shapes were not observed (no forward pass ran)'] : [])],
   });
+}
+
+/** Value a defaulted dim takes when the pass is run again after failing with 1. */
+export const RETRY_DIM = 512;
+
+/** Which defaulted dims to raise, in order: all of them, then each alone (at most 4 more tries). */
+function retryPlans(names: readonly string[]): string[][] {
+  const plans: string[][] = [names.slice()];
+  if (names.length > 1) for (const n of names.slice(0, 4)) plans.push([n]);
+  return plans;
 }
 
 /** Runs one adapter step; what it throws becomes a typed error naming the step. */

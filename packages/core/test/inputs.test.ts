@@ -6,7 +6,7 @@ import { resolveInputs } from '../src/inputs.js';
 import { shellQuote } from '../src/shell.js';
 import { summarize } from '../src/summarize.js';
 import { createMockModel } from '../src/testing/mock-model.js';
-import type { InputSpec } from '../src/contract.js';
+import type { HookableModel, InputSpec, LayerEvent } from '../src/contract.js';
 
 const decoder: InputSpec[] = [
   { name: 'input_ids', shape: ['batch_size', 'sequence_length'], dtype: 'int64' },
@@ -158,5 +158,47 @@ describe('a failed pass after guesses', () => {
     expect(shellQuote('x[1]=N')).toBe(`'x[1]=N'`);
     expect(shellQuote(`it's`)).toBe(`'it'\\''s'`);
     expect(shellQuote('a b')).toBe(`'a b'`);
+  });
+});
+
+describe('a pass that fails with dims at their default 1 runs again with them raised', () => {
+  const model = (minLength: number): HookableModel<number[]> => {
+    let shape: number[] = [];
+    return {
+      specificationVersion: 'v1',
+      runtime: 'test',
+      name: 'frames',
+      listLayers: () => [{ id: 'stft', name: 'stft', type: 'Conv', params: 0, paramBytes: 0 }],
+      inputSpecs: () => [
+        { name: 'audio', shape: [null, null], dtype: 'float32' },
+        { name: 'sr', shape: [], dtype: 'int64' },
+      ],
+      registerHooks: (onEvent) => {
+        listener = onEvent;
+        return () => undefined;
+      },
+      createMockInputs: (specs) => {
+        shape = specs[0]!.shape;
+        return { tensors: [shape], device: 'cpu' };
+      },
+      run: () => {
+        if ((shape[1] as number) < minLength) throw new Error(`Pad reflect requires axis length >= 2, input shape {${shape.join(',')}}`);
+        listener?.({ id: 'stft', inputShapes: [shape], outputShapes: [[1, 4]], outputDTypes: ['float32'], outputBytes: 16 });
+      },
+      disposeInputs: () => undefined,
+    };
+  };
+  let listener: ((e: LayerEvent) => void) | undefined;
+  it('succeeds with the dim at 512 and says so, with the flag', async () => {
+    const s = await summarize(model(2), { inputs: [{ name: 'sr', value: 16000 }] });
+    expect(s.inputs[0]!.shape).toEqual([1, 512]);
+    expect(s.layers[0]!.executed).toBe(true);
+    expect(s.warnings.join('\n')).toMatch(/the pass failed with symbolic dims at their default 1 \(audio\[1\]: .*Pad reflect.*\); it ran with audio\[1\]=512: set them with --dim 'audio\[1\]=N'/);
+  });
+  it('when that fails too, the first error is thrown, with its hints', async () => {
+    const error = await summarize(model(10_000)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ForwardPassError);
+    expect((error as Error).message).toMatch(/input shape \{1,1\}/);
+    expect((error as Error).message).toContain(`--dim 'audio[1]=N'`);
   });
 });
