@@ -18,6 +18,8 @@ export interface Val {
   value?: Dim[];
   /** An initializer or Constant tensor whose value is decoded on first use. */
   tensor?: TensorProto;
+  /** A sequence (SequenceConstruct, SplitToSequence, ...): what its elements have in common. */
+  sequence?: { element: Val; length?: Dim; items?: Val[] };
 }
 
 const INT_TYPES = new Set(['int64', 'int32', 'int16', 'int8', 'uint8', 'uint16', 'uint32', 'uint64', 'bool']);

@@ -23,8 +23,8 @@ const sameShape = (a: Val | undefined, b: Val | undefined): boolean =>
   (a?.shape === undefined && b?.shape === undefined) ||
   (!!a?.shape && !!b?.shape && a.shape.length === b.shape.length && a.shape.every((d, i) => dimEquals(d, b.shape![i])));
 
-/** Shape and dtype only: a loop-carried value changes from one iteration to the next. */
-const stateOf = (v: Val | undefined): Val => ({ shape: v?.shape, dtype: v?.dtype });
+/** Shape and dtype only (a sequence: its elements, not its length): a loop-carried value changes from one iteration to the next. */
+const stateOf = (v: Val | undefined): Val => ({ shape: v?.shape, dtype: v?.dtype, ...(v?.sequence ? { sequence: { element: v.sequence.element } } : {}) });
 
 const ifRule: Rule = (c) => {
   const thenG = c.graph('then_branch');

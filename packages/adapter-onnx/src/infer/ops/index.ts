@@ -9,6 +9,7 @@ import { NORM_MS_RULES, NORM_RULES } from './norm.js';
 import { QUANT_MS_RULES, QUANT_RULES } from './quant.js';
 import { RECURRENT_MS_RULES, RECURRENT_RULES } from './recurrent.js';
 import { REDUCE_RULES } from './reduce.js';
+import { SEQUENCE_RULES } from './sequence.js';
 import { SHAPE_MS_RULES, SHAPE_RULES } from './shape.js';
 
 function combine(tables: readonly RuleTable[]): Map<string, Rule> {
@@ -23,7 +24,7 @@ function combine(tables: readonly RuleTable[]): Map<string, Rule> {
 }
 
 /** Rules of the default ONNX domain (`''` / `ai.onnx`). */
-export const ONNX_RULES = combine([ELEMENTWISE_RULES, CONV_RULES, MATMUL_RULES, SHAPE_RULES, REDUCE_RULES, NORM_RULES, ATTENTION_RULES, QUANT_RULES, RECURRENT_RULES, CONTROL_RULES]);
+export const ONNX_RULES = combine([ELEMENTWISE_RULES, CONV_RULES, MATMUL_RULES, SHAPE_RULES, REDUCE_RULES, NORM_RULES, ATTENTION_RULES, QUANT_RULES, RECURRENT_RULES, CONTROL_RULES, SEQUENCE_RULES]);
 
 /** Rules of `com.microsoft` (onnxruntime contrib ops); an op not listed falls back on the ONNX rule of that name. */
 export const MS_RULES = combine([ELEMENTWISE_MS_RULES, CONV_MS_RULES, MATMUL_MS_RULES, SHAPE_MS_RULES, NORM_MS_RULES, ATTENTION_MS_RULES, QUANT_MS_RULES, RECURRENT_MS_RULES]);
