@@ -1,15 +1,34 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { CHILD_ENV, OWN_FD, runQuietly, shouldRunQuietly, writeAll } from './quiet.js';
 
+const argv = process.argv.slice(2);
 const stdout = process.stdout;
 const stderr = process.stderr;
 
-main(process.argv.slice(2), {
-  stdout: { write: (s: string) => stdout.write(s), isTTY: stdout.isTTY === true, columns: stdout.columns },
-  stderr: { write: (s: string) => stderr.write(s), isTTY: stderr.isTTY === true, columns: stderr.columns },
-  env: process.env,
-  cwd: process.cwd(),
-}).then(
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw error;
+});
+
+async function start(): Promise<number> {
+  if (shouldRunQuietly(argv, process.env)) return runQuietly(argv);
+  const { main } = await import('./main.js');
+  // In the quiet child, the CLI's own messages go to fd 3 (the parent shows them); fd 2 is the runtimes'.
+  const child = process.env[CHILD_ENV];
+  const errorStream =
+    child === undefined
+      ? { write: (s: string) => stderr.write(s), isTTY: stderr.isTTY === true, columns: stderr.columns }
+      : { write: (s: string) => writeAll(OWN_FD, s), isTTY: child !== '', columns: child === '' ? undefined : Number(child) };
+  return main(argv, {
+    stdout: { write: (s: string) => stdout.write(s), isTTY: stdout.isTTY === true, columns: stdout.columns },
+    stderr: errorStream,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+}
+
+start().then(
   (code) => {
     process.exitCode = code;
   },

@@ -117,9 +117,61 @@ describe('startup: --version and --help load no ML runtime', () => {
     expect(bad.stderr).toContain(`--format must be one of ${OUTPUT_FORMATS.map((f) => f.name).join(', ')}, got "xml"`);
   });
   it('the hook does see a real summary load them (the check above can fail)', () => {
-    const r = spawnSync(process.execPath, ['--import', register, bin, model, '--static', '--format', 'json'], { cwd: root, encoding: 'utf8', env });
+    // --debug: in-process, so what the hook writes on stderr is not kept back (see quiet.ts).
+    const r = spawnSync(process.execPath, ['--import', register, bin, model, '--static', '--format', 'json', '--debug'], { cwd: root, encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('LOADED');
+  });
+});
+
+describe('stderr: only the tool’s own lines', () => {
+  it.each([model, tfjsModel])('the default device on %s: nothing on stderr', (m) => {
+    const r = spawn(runtimes.node!, [m]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Total params');
+  });
+  it('a reader that stops early (| head -c 10) gets no error', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" ${bin} ${model} --format json --device cpu | head -c 10`], { cwd: root, encoding: 'utf8', env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('{\n  "schem');
+    expect(r.stderr).toBe('');
+  });
+
+  // A stand-in for native code writing on fd 2 (Dawn, the Vulkan loader, onnxruntime's logger), in
+  // the process that runs the model: the quiet child, or the one process of --debug.
+  const dir = mkdtempSync(join(tmpdir(), 'modelsummary-noise-'));
+  const noisy = join(dir, 'noisy.mjs');
+  writeFileSync(
+    noisy,
+    `import { writeSync } from 'node:fs';
+if (process.env.MODELSUMMARY_OWN_STDERR !== undefined || process.argv.includes('--debug')) {
+  writeSync(2, 'Warning: vkCreateInstance: Found no drivers!\\n');
+  if (process.env.NOISE_CRASH) process.kill(process.pid, 'SIGSEGV');
+}
+`,
+  );
+  const noisyRun = (args: string[], extra: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['--import', noisy, bin, ...args], { cwd: root, encoding: 'utf8', env: { ...env, ...extra } });
+
+  it('what native code writes on fd 2 is kept back; the tool’s own errors are not', () => {
+    const ok = noisyRun([model, '--device', 'cpu']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).toBe('');
+    const bad = noisyRun(['missing.onnx']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('modelsummary: error: missing.onnx: no such file\n');
+  });
+  it('--debug shows it', () => {
+    const r = noisyRun([model, '--device', 'cpu', '--debug']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('Found no drivers!');
+  });
+  it('a crash shows it, and says how the process died', () => {
+    const r = noisyRun([model, '--device', 'cpu'], { NOISE_CRASH: '1' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('Found no drivers!');
+    expect(r.stderr).toContain('modelsummary: error: the process was killed by SIGSEGV');
   });
 });
 

@@ -1,0 +1,88 @@
+/**
+ * Keeps stderr to the tool's own lines. The ML runtimes' native code (Dawn, the Vulkan loader,
+ * onnxruntime's C++ logger) writes to file descriptor 2 directly, which JavaScript cannot
+ * redirect in its own process. So `bin.ts` runs the CLI in a child process whose fd 2 is a pipe
+ * this process reads and keeps to itself, while the CLI's own messages come back on fd 3 and go
+ * to the real stderr as they arrive (progress included). `--debug` runs in-process and shows
+ * everything. When the child dies (a signal, a native abort) what it wrote is shown after all.
+ */
+import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
+
+/** Set in the child: the width of the parent's stderr terminal, or '' when it is not one. */
+export const CHILD_ENV = 'MODELSUMMARY_OWN_STDERR';
+/** The child's own messages go to this descriptor. */
+export const OWN_FD = 3;
+/** Bytes of the runtimes' stderr kept for a crash report. */
+const KEEP_BYTES = 256 * 1024;
+
+const IN_PROCESS_FLAGS = new Set(['--debug', '-h', '--help', '-v', '--version']);
+
+/**
+ * True when the CLI should run in a quiet child: on Node (not Bun / Deno, whose command lines
+ * differ), not already the child, with arguments that may load a runtime (help, version and the
+ * no-argument usage line load none; `--debug` wants to see everything).
+ */
+export function shouldRunQuietly(argv: readonly string[], env: Record<string, string | undefined>): boolean {
+  if (env[CHILD_ENV] !== undefined || env.MODELSUMMARY_IN_PROCESS === '1') return false;
+  if (typeof (process.versions as Record<string, string | undefined>).bun === 'string' || 'Deno' in globalThis) return false;
+  return argv.length > 0 && !argv.some((a) => IN_PROCESS_FLAGS.has(a));
+}
+
+/** Writes all of `text` to `fd`, waiting out a full pipe. */
+export function writeAll(fd: number, text: string): void {
+  let buffer = Buffer.from(text);
+  while (buffer.length > 0) {
+    try {
+      buffer = buffer.subarray(writeSync(fd, buffer));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
+/** Runs this same CLI in a child (see the module comment); resolves to its exit code. */
+export function runQuietly(argv: readonly string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const stderr = process.stderr;
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...argv], {
+      stdio: ['inherit', 'inherit', 'pipe', 'pipe'],
+      env: { ...process.env, [CHILD_ENV]: stderr.isTTY ? String(stderr.columns ?? 80) : '' },
+    });
+    const native: Buffer[] = [];
+    let kept = 0;
+    let own = 0;
+    child.stdio[2]?.on('data', (chunk: Buffer) => {
+      if (kept < KEEP_BYTES) native.push(chunk);
+      kept += chunk.length;
+    });
+    child.stdio[3]?.on('data', (chunk: Buffer) => {
+      own += chunk.length;
+      stderr.write(chunk);
+    });
+    // Ctrl-C reaches the whole process group: the child decides; a signal sent to this process alone is passed on.
+    const onSigint = () => {};
+    const onSigterm = () => child.kill('SIGTERM');
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    const finish = (code: number) => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      resolve(code);
+    };
+    child.on('error', (error) => {
+      stderr.write(`modelsummary: error: could not start ${process.execPath}: ${error.message}\n`);
+      finish(1);
+    });
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGINT' || signal === 'SIGTERM') return finish(signal === 'SIGINT' ? 130 : 143);
+      // Exit codes 0-3 are the CLI's own (it has said why on fd 3); anything else is a crash.
+      const crashed = signal !== null || code === null || code > 3 || (code !== 0 && own === 0);
+      if (crashed) {
+        stderr.write(Buffer.concat(native));
+        stderr.write(`modelsummary: error: the process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; the lines above are what the runtimes wrote\n`);
+      }
+      finish(code ?? 1);
+    });
+  });
+}
