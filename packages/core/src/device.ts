@@ -131,15 +131,20 @@ export function readableReason(error: unknown): string {
       .split('\n')
       .map((l) => cleanLine(l))
       .find((l) => l.length > 0) ?? 'unknown error';
+  if (NO_ADAPTER.test(line)) return 'no GPU adapter found';
   if (line.length <= MAX_REASON) return line;
   const cut = line.slice(0, MAX_REASON);
   const space = cut.lastIndexOf(' ');
   return `${(space > MAX_REASON / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:(]+$/, '')}…`;
 }
 
+/** What runtimes say when there is no GPU to open (Dawn through onnxruntime, tfjs-backend-webgpu), said one way. */
+const NO_ADAPTER = /failed to get a webgpu adapter|no supported adapters|no (?:suitable |webgpu )?adapter (?:was )?found|requestAdapter\(\) returned null/i;
+
 function cleanLine(line: string): string {
   return line
     .replace(/^\s*at\s.*$/, '')
+    .replace(/(?:\w+)?::<lambda\(\)>/g, '')
     .replace(/\[[EWI]:onnxruntime:[^\]]*\]/g, '')
     .replace(/\S*\/[\w.-]+\.(?:cc|cpp|h|hpp|c|mm):\d+(?::\d+)?\s*/g, '')
     .replace(/(?:\b\w+\s+)?\w+(?:::[\w~]+)+\([^)]*\)\s*/g, '')
