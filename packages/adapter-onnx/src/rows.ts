@@ -29,6 +29,9 @@ export function resolveConstant(name: string, body: GraphBody | undefined, main:
   return main.get(name);
 }
 
+/** Ops whose output a constant Add turns into "with a bias". */
+const COMPUTE_OPS = new Set(['Conv', 'ConvTranspose', 'MatMul', 'Gemm', 'ConvInteger', 'MatMulInteger', 'QLinearConv', 'QLinearMatMul', 'MatMulNBits', 'FusedConv', 'FusedMatMul', 'Einsum']);
+
 /** The weights of a model: which candidates are parameters, and how many each holds. */
 export interface WeightAnalysis {
   /** Parameters per weight (one per 4-bit value of a packed weight). */
@@ -53,6 +56,12 @@ export function analyzeWeights(src: RowSources): WeightAnalysis {
   const elements = new Map<Initializer, number>();
   const used = new Set<Initializer>();
   const roles = new Map<Initializer, ConstantRole[]>();
+  const producer = new Map<string, GraphNode>();
+  eachNode(src.nodes, (node) => node.outputs.forEach((o) => o && producer.set(o, node)));
+  /** Adds a constant to a compute op's output: a bias, whatever its shape (`[1, C, 1, 1]` after a ConvTranspose). */
+  const isBiasAdd = (node: GraphNode, index: number): boolean =>
+    (node.opType === 'Add' || node.opType === 'Sub') &&
+    node.inputs.some((other, k) => k !== index && other !== '' && COMPUTE_OPS.has(producer.get(other)?.opType ?? ''));
   eachNode(src.nodes, (node) => {
     if (node.isConstant) return;
     const lookup = (name: string) => resolveConstant(name, node.body, src.initializers);
@@ -69,7 +78,7 @@ export function analyzeWeights(src: RowSources): WeightAnalysis {
         if (!elements.has(w)) elements.set(w, weightElements(w, node, index, lookup));
       } else if (role === 'operand') {
         // A broadcast constant ([1, 1, 1, 64] rotary table, [1, 3, 1, 1] mean) is data, not a weight.
-        list.push(isBroadcastConstant(w) ? 'index' : 'operand');
+        list.push(isBroadcastConstant(w) && !isBiasAdd(node, index) ? 'index' : 'operand');
       } else list.push('shape');
     });
   });

@@ -170,7 +170,8 @@ export function weightRole(node: WeightNode, index: number, isConstant: (name: s
 /**
  * A broadcast constant: rank ≥ 2 with at most one axis over 1 (`[1, 1, 1, 64]`, `[1, 3, 1, 1]`).
  * As the operand of an element-wise op it is data (a rotary table, a normalization mean), not a
- * weight; core's rule (`isParameterConstant`) then decides the rest (float, more than one element).
+ * weight — unless it is added to a compute op's output (a bias, `[1, C, 1, 1]` after a
+ * ConvTranspose); core's rule (`isParameterConstant`) then decides the rest (float, more than one element).
  */
 export function isBroadcastConstant(w: Initializer): boolean {
   return w.dims.length >= 2 && w.dims.filter((d) => d !== 1).length <= 1;
