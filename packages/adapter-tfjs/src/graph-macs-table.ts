@@ -13,7 +13,7 @@ export const GRAPH_OP_MACS = defineMacsTable<GraphOpCall>({
     'basic math (activations, unary)': [
       'Relu', 'Relu6', 'LeakyRelu', 'Elu', 'Selu', 'Sigmoid', 'Tanh', 'Softplus', 'Erf', 'Exp', 'Log',
       'Sqrt', 'Rsqrt', 'Square', 'Reciprocal', 'Abs', 'Neg', 'Sign', 'Floor', 'Ceil', 'Round', 'Sin',
-      'Cos', 'IsInf',
+      'Cos', 'IsInf', 'Atan2',
     ],
     normalization: ['Softmax', 'LogSoftmax'],
     'convolution (pooling)': ['MaxPool', 'AvgPool', 'MaxPool3D', 'AvgPool3D'],
@@ -40,6 +40,15 @@ export const GRAPH_OP_MACS = defineMacsTable<GraphOpCall>({
     ],
     creation: ['Fill', 'ZerosLike', 'OnesLike', 'Range', 'OneHot'],
     image: ['ResizeBilinear', 'ResizeNearestNeighbor'],
+    sparse: ['SparseToDense'],
+    // Loops and branches move tensors between frames; the nodes inside the loop are rows of their own.
+    control: [
+      'Enter', 'Exit', 'Switch', 'Merge', 'NextIteration', 'LoopCond', 'TensorArrayV3', 'TensorArrayReadV3',
+      'TensorArrayWriteV3', 'TensorArrayGatherV3', 'TensorArrayScatterV3', 'TensorArraySizeV3', 'TensorArraySplitV3',
+      'TensorArrayConcatV3', 'TensorArrayCloseV3', 'TensorListReserve', 'TensorListFromTensor', 'TensorListStack',
+      'TensorListGetItem', 'TensorListSetItem', 'TensorListLength', 'TensorListPushBack', 'TensorListPopBack',
+      'TensorListConcatV2', 'TensorListElementShape', 'TensorListScatterV2', 'TensorListGather', 'TensorListSplit',
+    ],
   },
   formulas: {
     convolution: {
@@ -75,6 +84,7 @@ export const GRAPH_OP_MACS = defineMacsTable<GraphOpCall>({
       Div: elementwise,
       DivNoNan: elementwise,
       FloorDiv: elementwise,
+      FloorMod: elementwise,
       SquaredDifference: elementwise,
       Pow: elementwise,
       Prelu: elementwise,

@@ -17,7 +17,11 @@ export interface TfjsAdapterOptions {
   tf?: TfModule;
   /** Name for the summary header. Default: the layers model's name, or `GraphModel`. */
   name?: string;
-  /** Measure the pass with `tf.profile` (reported as `measuredPeakBytes`). Default true. */
+  /**
+   * Measure the model's own peak with `tf.profile` (reported as `measuredPeakBytes`: the most
+   * bytes the pass allocated above what was allocated before it, weights and inputs excluded).
+   * Graph models: a second, plain pass of the model, apart from the capture pass. Default true.
+   */
   measureMemory?: boolean;
   /** Add, for the pass, the chained tensor methods (`x.flatten()`, ...) that a modular tfjs-core build lacks. Default true. */
   registerChainedOps?: boolean;
@@ -49,6 +53,12 @@ export interface PassRuntime {
   /** Runs `pass`, under `tf.profile` unless measuring is off. */
   measure(pass: (tf: TfModule) => Promise<void> | void): Promise<void>;
   disposeInputs(tensors: Tensor[]): Promise<void>;
+  /**
+   * Moves the pass to the user's backend after the chosen one failed for `reason` (the inputs and
+   * weights are read back first, so they can move); the device the summary reports follows.
+   * Returns the backend now active, or undefined when there is none to fall back to.
+   */
+  fallBack(tensors: readonly Tensor[], reason: string): Promise<string | undefined>;
   measuredPeakBytes(): number | undefined;
   deviceWarnings(): string[];
 }
@@ -59,6 +69,7 @@ export function passRuntime(options: TfjsAdapterOptions, facts: ModelFacts): Pas
   let addedMethods: string[] = [];
   let warnings: string[] = [];
   let lastPeak: number | undefined;
+  let mock: MockInputs<Tensor> | undefined;
   const tf = async (): Promise<TfModule> => (tfModule ??= await loadTf(options.tf));
 
   const restore = async (t: TfModule): Promise<void> => {
@@ -87,7 +98,20 @@ export function passRuntime(options: TfjsAdapterOptions, facts: ModelFacts): Pas
         await restore(t);
         throw summaryError('DEVICE_UNAVAILABLE', `could not create the mock inputs on "${sw.backend}": ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
       }
-      return { tensors, device: sw.backend };
+      // Kept: core reads `device` after the pass, so a fallback during the pass is reported.
+      mock = { tensors, device: sw.backend };
+      return mock;
+    },
+    async fallBack(tensors, reason) {
+      const t = await tf();
+      const sw = backendSwitch;
+      if (!sw || !sw.switched || t.getBackend() === sw.previous) return undefined;
+      for (const x of [...tensors, ...facts.weights()]) if (!x.isDisposed) await x.data();
+      await t.setBackend(sw.previous);
+      warnings = [...warnings, `${sw.backend}: ${reason}; ran on ${sw.previous}`];
+      backendSwitch = { ...sw, backend: sw.previous, switched: false };
+      if (mock) mock.device = sw.previous;
+      return sw.previous;
     },
     async measure(pass) {
       const t = await tf();
@@ -95,11 +119,12 @@ export function passRuntime(options: TfjsAdapterOptions, facts: ModelFacts): Pas
       if (options.measureMemory === false) return pass(t);
       const unguard = guardProfilerErrors(t);
       try {
+        const startBytes = t.memory().numBytes;
         const info = await t.profile(async () => {
           await pass(t);
           return [];
         });
-        lastPeak = Number.isFinite(info.peakBytes) ? info.peakBytes : undefined;
+        lastPeak = Number.isFinite(info.peakBytes) ? Math.max(0, info.peakBytes - startBytes) : undefined;
       } catch (error) {
         resetProfiling(t);
         throw error;
@@ -158,11 +183,48 @@ function checkInput(declared: InputSpec, spec: ResolvedInput, index: number): vo
     fail(`has dtype "${dtype}", which tfjs has no tensors of (tfjs dtypes: ${TFJS_DTYPES.join(', ')})`, { dtype, supported: [...TFJS_DTYPES] });
   }
   if (!MOCK_DTYPES.has(dtype)) fail(`has dtype "${dtype}": mock inputs can be ${[...MOCK_DTYPES].join(', ')}`, { dtype, supported: [...MOCK_DTYPES] });
+  const v = spec.value;
+  if (v === undefined) return;
+  const n = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
+  if (dtype === 'bool' && typeof v !== 'boolean' && n !== 0 && n !== 1) fail(`is bool: its value must be true or false (or 1 / 0), got ${String(v)}`, { value: String(v) });
+  if (dtype !== 'bool' && typeof v === 'boolean') fail(`is ${dtype}: its value must be a number, got ${String(v)}`, { value: String(v) });
+  if (dtype === 'int32' && (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 31)) fail(`is int32: its value must be an integer in the int32 range, got ${String(v)}`, { value: String(v) });
+  if (!Number.isFinite(n)) fail(`takes a finite value, got ${String(v)}`, { value: String(v) });
 }
 
 function mockTensor(tf: TfModule, spec: ResolvedInput, intHigh: number): Tensor {
   const shape = [...spec.shape];
+  if (spec.value !== undefined) {
+    // The caller's value fills every element (a downsample ratio, a threshold, a flag).
+    const v = spec.value;
+    return tf.fill(shape, typeof v === 'boolean' ? (v ? 1 : 0) : Number(v), spec.dtype as 'float32' | 'int32' | 'bool');
+  }
   if (spec.dtype === 'float32') return tf.randomUniform(shape, -1, 1, 'float32', MOCK_SEED);
   if (spec.dtype === 'int32') return intHigh <= 1 ? tf.zeros(shape, 'int32') : tf.randomUniform(shape, 0, intHigh, 'int32', MOCK_SEED);
   return tf.zeros(shape, 'bool');
+}
+
+interface EngineScopeLike {
+  startScope(name?: string): void;
+  endScope(result?: unknown): void;
+  state?: { activeScope?: { track?: Tensor[] } };
+}
+
+/**
+ * Runs an async pass inside an engine scope. When the pass throws, every tensor it made is freed,
+ * kept ones included (a failed `executeAsync` leaves its intermediate tensors and TensorArrays
+ * behind), so `tf.memory().numTensors` is what it was before.
+ */
+export async function inPassScope<T>(tf: TfModule, pass: () => Promise<T>): Promise<T> {
+  const engine = tf.engine() as unknown as EngineScopeLike;
+  engine.startScope('modelsummary pass');
+  const scope = engine.state?.activeScope;
+  try {
+    return await pass();
+  } catch (error) {
+    for (const t of scope?.track ?? []) if (!t.isDisposed) t.dispose();
+    throw error;
+  } finally {
+    engine.endScope();
+  }
 }

@@ -52,6 +52,8 @@ export interface GraphNodeLike {
   category?: string;
   inputNames: string[];
   inputs: GraphNodeLike[];
+  /** The nodes that read this one. */
+  children?: GraphNodeLike[];
   attrParams?: Record<string, { value?: unknown; type?: string } | undefined>;
 }
 
@@ -63,5 +65,8 @@ export interface GraphModelLike {
   readonly outputs: { name: string; shape?: number[]; dtype: string }[];
   readonly weights: Record<string, Tensor[]>;
   executor?: { graph?: { nodes?: Record<string, GraphNodeLike>; functions?: Record<string, unknown> } };
-  artifacts?: { modelTopology?: unknown };
+  artifacts?: { modelTopology?: unknown; weightSpecs?: unknown[]; signature?: unknown };
+  /** The intermediate tensors of the last pass, kept when `KEEP_INTERMEDIATE_TENSORS` is on (tfjs-converter ≥ 3.18). */
+  getIntermediateTensors?(): Record<string, (Tensor | null | undefined)[] | null | undefined> | null | undefined;
+  disposeIntermediateTensors?(): void;
 }

@@ -148,7 +148,9 @@ describe('real models shipped in nsfwjs 4.2.1', () => {
     const nodeRows = summary.layers.filter((r) => r.type !== 'scope');
     expect(nodeRows.length).toBe(ops.length);
     expect(nodeRows.every((r) => r.executed)).toBe(true);
-    const weights = Object.values(model.weights).flat();
+    // every weight's elements, less the scalar constants (the input scaling `x * (1 / 127.5) - 1`),
+    // which by the convention (DESIGN.md: shape, axis, index and scalar constants) are not parameters
+    const weights = Object.values(model.weights).flat().filter((t) => t.rank > 0);
     const weightCount = weights.reduce((n, t) => n + t.size, 0);
     expect(summary.totals.params).toBe(weightCount);
     expect(summary.totals.trainableParams).toBeUndefined();
