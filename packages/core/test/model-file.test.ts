@@ -64,3 +64,22 @@ describe('detectModelFile (the one model-file detection: CLI and playground)', (
     expect(() => detectModelFile(new Uint8Array(0))).toThrow(/^the file: the file is empty/);
   });
 });
+
+describe('a TF.js weights manifest without a topology (face-api ships them)', () => {
+  const manifest = [{ paths: ['tiny_face_detector_model-shard1'], weights: [{ name: 'conv0/filters', shape: [3, 3, 3, 16], dtype: 'float32' }] }];
+  it('is refused as a weights manifest, whatever the file is named', () => {
+    for (const name of ['tiny_face_detector_model-weights_manifest.json', 'weights_manifest', 'model.bin']) {
+      const { message, problem } = refusal(JSON.stringify(manifest), name);
+      expect(problem, name).toBe('weights-manifest');
+      expect(message).toMatch(/weights manifest .*no model topology/);
+      expect(message).not.toMatch(/ONNX/);
+    }
+  });
+  it('an object with weightsManifest and no modelTopology too', () => {
+    const { problem } = refusal(JSON.stringify({ weightsManifest: manifest, format: 'layers-model' }), 'model.json');
+    expect(problem).toBe('weights-manifest');
+  });
+  it('other JSON arrays keep their message', () => {
+    expect(refusal('[1, 2]', 'x.json').problem).toBe('not-json');
+  });
+});
