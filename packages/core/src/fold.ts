@@ -1,4 +1,6 @@
-import type { KVCacheEstimate, LayerEvent, LayerRecord, ResolvedInput } from './contract.js';
+import type { DType, KVCacheEstimate, LayerEvent, LayerRecord, ResolvedInput, Shape } from './contract.js';
+import { isKnownDType, tensorBytes } from './dtype.js';
+import { elementCount } from './shape.js';
 import { summaryError } from './errors.js';
 import { estimateMemory } from './memory.js';
 import type { LayerRow, MemoryConvention, ModelSummary, SummaryMemory, SummaryTotals } from './summary.js';
@@ -63,7 +65,12 @@ export function foldSummary(input: FoldInput): ModelSummary {
     );
   }
 
-  const leafEvents = input.events.filter((e) => depthOf.has(e.id) && !hasChildren.has(e.id));
+  // Static mode: the rows' static outputs, in order, stand for the events of the pass.
+  const leafEvents = input.observed
+    ? input.events.filter((e) => depthOf.has(e.id) && !hasChildren.has(e.id))
+    : rows
+        .filter((r) => !r.isContainer && !r.skipped && r.type !== 'scope' && r.outputBytes > 0)
+        .map((r) => ({ id: r.id, inputShapes: r.inputShapes, outputShapes: r.outputShapes, outputDTypes: r.outputDTypes, outputBytes: r.outputBytes }));
   const memory: SummaryMemory = estimateMemory(input.memoryConvention ?? 'default', {
     inputs: input.inputs,
     rows,
@@ -149,8 +156,21 @@ function staticRow(record: LayerRecord, depth: number, container: boolean, execu
   if (record.staticInputShapes) row.inputShapes = record.staticInputShapes;
   if (shapes) row.outputShapes = shapes;
   if (record.staticOutputDTypes) row.outputDTypes = record.staticOutputDTypes;
+  // A static summary still knows the bytes of outputs whose shapes and dtypes are concrete.
+  if (!observed && !skipped && !container && shapes && record.staticOutputDTypes) row.outputBytes = staticBytes(shapes, record.staticOutputDTypes);
   if (macs !== undefined) row.macs = macs;
   return row;
+}
+
+/** Bytes of static outputs: Σ over concrete shapes with known dtypes (0 for the others). */
+function staticBytes(shapes: readonly Shape[], dtypes: readonly DType[]): number {
+  let total = 0;
+  shapes.forEach((shape, k) => {
+    const dtype = dtypes[k];
+    const n = elementCount(shape);
+    if (n !== undefined && dtype !== undefined && isKnownDType(dtype)) total += tensorBytes(n, dtype);
+  });
+  return total;
 }
 
 function baseRow(

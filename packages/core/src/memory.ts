@@ -137,8 +137,10 @@ function outputSizes(event: LayerEvent): number[] {
   return event.outputShapes.map(() => share);
 }
 
+/** The leaf rows of the pass: the executed ones; in a static summary (none executed) every leaf that would run. */
 function executedLeaves(rows: readonly LayerRow[]): LayerRow[] {
-  return rows.filter((r) => r.executed && !r.isContainer && r.type !== 'scope');
+  const leaves = rows.filter((r) => !r.isContainer && r.type !== 'scope');
+  return rows.some((r) => r.executed) ? leaves.filter((r) => r.executed) : leaves.filter((r) => !r.skipped);
 }
 
 /** Params of each layer as owned by its first call (later calls show 0 on their rows). */
