@@ -79,6 +79,8 @@ describe('exported models', () => {
     expect(m.misses).toEqual([]);
     expect(stat.totals.params).toBe(run.totals.params);
     expect(stat.totals.macs).toBe(run.totals.macs);
+    // static mode: activation memory from the inferred shapes, as the run measures it
+    expect(stat.memory.activationBytes).toBe(run.memory.activationBytes);
     expect(run.totals.unknownMacsLayers).toBe(0);
     expect(stat.totals.unknownMacsLayers).toBe(0);
     expect(run.warnings.join('\n')).not.toMatch(/never executed|not inspected|has no value/);
