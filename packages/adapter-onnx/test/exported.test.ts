@@ -229,3 +229,20 @@ describe('exported models', () => {
     }
   });
 });
+
+describe('the 7B synthetic decoder of the bench (static mode: weights in an external file never written)', () => {
+  test('exact params (no shape or scalar constant counted), shapes on every row, MACs known', async () => {
+    const specifier = new URL('../../../bench/lib/synthetic.mjs', import.meta.url).href;
+    const { decoder7BModel } = (await import(/* @vite-ignore */ specifier)) as { decoder7BModel: () => Uint8Array };
+    const { onnxAdapter } = await import('../src/index.js');
+    const s = await summarize(await onnxAdapter(decoder7BModel(), { run: false }), { dims: { seq: 16 } });
+    const [L, H, M, V] = [32, 4096, 11008, 32000];
+    expect(s.totals.params).toBe(2 * V * H + L * (4 * H * H + 3 * H * M + 2 * H) + H); // Llama-2-7B: 6,738,415,616
+    const rows = nodeRows(s);
+    expect(rows.length).toBeGreaterThan(1000);
+    expect(rows.every((l) => l.outputShapes.length > 0 && l.outputShapes.every((shape) => shape.every((d) => typeof d === 'number')))).toBe(true);
+    expect(s.totals.unknownMacsLayers).toBe(0);
+    // the seven matrix products of each layer and the head dominate: 2 × params-ish per token
+    expect(s.totals.macs).toBeGreaterThan(16 * (L * (4 * H * H + 3 * H * M) + H * V));
+  });
+});
