@@ -3,6 +3,7 @@ import { isKnownDType, tensorBytes } from './dtype.js';
 import { elementCount } from './shape.js';
 import { summaryError } from './errors.js';
 import { estimateMemory } from './memory.js';
+import { fillScopeShapes } from './scope-shapes.js';
 import type { LayerRow, MemoryConvention, ModelSummary, SummaryMemory, SummaryTotals } from './summary.js';
 
 /** Everything `foldSummary` needs: static records, the events of one pass, and the context. */
@@ -53,6 +54,7 @@ export function foldSummary(input: FoldInput): ModelSummary {
     }
   }
 
+  if (input.observed) fillScopeShapes(rows, input.events, input.inputs.map((i) => i.name));
   const totals = computeTotals(input.layers, rows, input.observed);
   const notExecuted = rows.filter((r) => !r.executed && !r.isContainer && !r.skipped);
   if (input.observed && notExecuted.length > 0) {
