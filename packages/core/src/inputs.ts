@@ -36,6 +36,11 @@ export interface InputResolution {
   dims: Record<string, number>;
   /** Dims that had no value and took {@link DEFAULT_SYMBOLIC_DIM}. */
   defaulted: DefaultedDim[];
+  /**
+   * The batch of the inputs: `batchSize` when it filled a leading dim, else (every leading dim
+   * fixed) the first input's leading dim, 1 without one; a `batchSize` that did not apply is warned about.
+   */
+  batch: number;
 }
 
 /** Default for symbolic dims that are not the batch dim and have no value given. */
@@ -83,10 +88,14 @@ export function resolveInputs(declared: readonly InputSpec[], options: InputReso
   const plainNames = known.names;
 
   // The batch fills the leading dim; a name it fills takes the batch everywhere.
+  let batchUsed = false;
   specs.forEach((spec) => {
     const d = spec.shape[0];
     const key = `${spec.name}[0]`;
-    if (typeof d === 'string' && !isDimExpression(d, plainNames) && !has(values, d) && !positionalGiven.has(key)) values[d] = batchSize;
+    if (typeof d === 'string' && !isDimExpression(d, plainNames) && !has(values, d) && !positionalGiven.has(key)) {
+      values[d] = batchSize;
+      batchUsed = true;
+    }
   });
 
   const defaulted = new Map<string, { value: number; where: string[] }>();
@@ -111,6 +120,7 @@ export function resolveInputs(declared: readonly InputSpec[], options: InputReso
         return checkDim(dim, where);
       }
       if (positionalGiven.has(key)) return positionalGiven.get(key) as number;
+      if ((dim === null || dim === undefined) && axis === 0) batchUsed = true;
       if (dim === null || dim === undefined) return axis === 0 ? batchSize : takeDefault(key, where);
       if (typeof dim !== 'string') {
         throw summaryError('INVALID_SHAPE', `${where} is ${JSON.stringify(dim)}: expected a number, a symbolic name or null`);
@@ -153,7 +163,16 @@ export function resolveInputs(declared: readonly InputSpec[], options: InputReso
     const what = /\[\d+\]$/.test(label) && !plainNames.includes(label) ? 'unnamed dim' : 'symbolic dim';
     warnings.push(`${what} "${label}" (${where.join(', ')}) has no value: using ${value}; pass dims: { "${label}": N } (CLI: ${flag})`);
   }
-  return { inputs, warnings, dims: values, defaulted: defaults };
+  let batch = batchSize;
+  if (!batchUsed && inputs.length > 0) {
+    const first = inputs[0]!;
+    batch = first.shape[0] ?? 1;
+    if (batchSize !== batch) {
+      const fixed = `input "${first.name}" has a fixed batch of ${batch} ([${first.shape.join(', ')}])`;
+      warnings.push(`batch size ${batchSize} cannot apply: ${fixed}${inputs.length > 1 ? ' and no input has a symbolic leading dim' : ''}; the summary is for batch ${batch} (CLI: --batch)`);
+    }
+  }
+  return { inputs, warnings, dims: values, defaulted: defaults, batch };
 }
 
 /** What a failed pass says about the dims and inputs it guessed: empty when nothing was guessed. */

@@ -116,7 +116,7 @@ async function summarizeAlone(model: HookableModel, options: SummarizeOptions): 
   return foldSummary({
     model: { name: model.name, format: model.format ?? model.runtime, runtime: model.runtime },
     device,
-    batchSize,
+    batchSize: resolution.batch, // the batch the inputs have: a batchSize that could not apply is a warning
     inputs: resolution.inputs,
     layers,
     events,
