@@ -30,3 +30,14 @@ export function formatShapes(shapes: readonly Shape[]): string {
   if (shapes.length === 0) return '--';
   return shapes.map(formatShape).join(', ');
 }
+
+/**
+ * Several shapes in as few cells as they read: `[1,3,224,224]` (no spaces), the same shape n times
+ * as `2×[1,24,56,56]`, different ones separated by a space. For narrow terminals.
+ */
+export function formatShapesCompact(shapes: readonly Shape[], times = '×'): string {
+  if (shapes.length === 0) return '--';
+  const texts = shapes.map((s) => `[${s.map(formatDim).join(',')}]`);
+  if (texts.length > 1 && texts.every((t) => t === texts[0])) return `${texts.length}${times}${texts[0]}`;
+  return texts.join(' ');
+}

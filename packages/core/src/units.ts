@@ -41,3 +41,17 @@ export function formatCompact(value: number, digits = 2): string {
   }
   return i === 0 ? String(value) : `${v.toFixed(digits)} ${suffixes[i]}`;
 }
+
+/** `987`, `9,999`, `11.2k`, `1.28M`, `300G`: a count in at most six cells (three significant digits), for narrow tables. */
+export function formatShortCount(value: number): string {
+  if (Math.abs(value) < 1e4) return formatCount(value);
+  const suffixes = ['k', 'M', 'G', 'T', 'P', 'E'];
+  let v = value / 1000;
+  let i = 0;
+  const digits = (x: number) => (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2);
+  while (i < suffixes.length - 1 && Math.abs(Number(v.toFixed(digits(v)))) >= 1000) {
+    v /= 1000;
+    i += 1;
+  }
+  return `${v.toFixed(digits(v))}${suffixes[i]}`;
+}

@@ -78,10 +78,10 @@ describe('golden files', () => {
   it('small_cnn, every column, IEC units', async () => {
     await expect(formatSummary(smallCnn, { columns: ALL_COLUMNS, units: 'iec' })).toMatchFileSnapshot('golden/small_cnn.all-columns-iec.txt');
   });
-  it('small_cnn at depth 0 and depth 1', async () => {
-    await expect(formatSummary(smallCnn, { depth: 0 })).toMatchFileSnapshot('golden/small_cnn.depth0.txt');
-    await expect(formatSummary(smallCnn, { depth: 1, columns: ['params', 'trainable', 'macs'] })).toMatchFileSnapshot(
-      'golden/small_cnn.depth1.txt',
+  it('small_cnn at depth 1 and depth 2 (torchinfo: top level = 1)', async () => {
+    await expect(formatSummary(smallCnn, { depth: 1 })).toMatchFileSnapshot('golden/small_cnn.depth1.txt');
+    await expect(formatSummary(smallCnn, { depth: 2, columns: ['params', 'trainable', 'macs'] })).toMatchFileSnapshot(
+      'golden/small_cnn.depth2.txt',
     );
   });
   it('ASCII tables', async () => {
@@ -94,8 +94,8 @@ describe('golden files', () => {
       'golden/onnx_cjk.maxwidth.txt',
     );
   });
-  it('shared_multi as markdown at depth 0', async () => {
-    await expect(formatSummary(sharedMulti, { format: 'markdown', depth: 0 })).toMatchFileSnapshot('golden/shared_multi.depth0.md');
+  it('shared_multi as markdown at depth 1', async () => {
+    await expect(formatSummary(sharedMulti, { format: 'markdown', depth: 1 })).toMatchFileSnapshot('golden/shared_multi.depth1.md');
   });
 });
 
@@ -103,7 +103,7 @@ describe('table', () => {
   const variants: Array<[string, ModelSummary, Parameters<typeof formatSummary>[1]]> = [];
   for (const [name, s] of Object.entries(ALL_FIXTURES)) {
     variants.push([name, s, {}], [`${name} ascii`, s, { ascii: true }], [`${name} all columns`, s, { columns: ALL_COLUMNS }]);
-    variants.push([`${name} maxWidth 60`, s, { maxWidth: 60 }], [`${name} depth 0`, s, { depth: 0 }]);
+    variants.push([`${name} maxWidth 60`, s, { maxWidth: 60 }], [`${name} depth 1`, s, { depth: 1 }]);
   }
   it.each(variants)('every grid line of %s has the same display width', (_, s, options) => {
     const grid = gridLines(formatSummary(s, options));
@@ -220,7 +220,7 @@ describe('table', () => {
     expect(out.split('\n').find((l) => l.includes('gelu'))).toMatch(/\[N, 8, 4, 4\]\s+--\s+\?$/);
     expect(out.split('\n').find((l) => l.includes('conv'))).toMatch(/\[N, 8, 4, 4\]\s+10\s+1,280$/);
     expect(out.split('\n').find((l) => l.includes('stem'))).toMatch(/--\s+--$/);
-    expect(formatSummary(s, { depth: 0 }).split('\n').find((l) => l.includes('stem'))).toMatch(/10\s+≥ 1,280$/);
+    expect(formatSummary(s, { depth: 1 }).split('\n').find((l) => l.includes('stem'))).toMatch(/10\s+≥ 1,280$/);
   });
 
   it('escapes control characters in names so rows stay on one line', () => {
@@ -232,18 +232,26 @@ describe('table', () => {
 
 describe('depth folding', () => {
   it('folds hidden params and MACs into the visible ancestor', () => {
-    const out = formatSummary(smallCnn, { depth: 0 });
+    const out = formatSummary(smallCnn, { depth: 1 });
     expect(out).not.toContain('conv2');
     expect(out.split('\n').find((l) => l.includes('block1'))).toMatch(/5,100\s+321,920$/);
-    const d1 = formatSummary(smallCnn, { depth: 1, columns: ['params', 'trainable', 'macs'] });
+    const d1 = formatSummary(smallCnn, { depth: 2, columns: ['params', 'trainable', 'macs'] });
     expect(d1.split('\n').find((l) => l.includes('inner'))).toMatch(/80\s+Partial\s+640$/);
     expect(d1).not.toContain('relu');
   });
 
   it('a folded unknown makes the ancestor a lower bound', () => {
-    const out = formatSummary(sharedMulti, { depth: 0 });
+    const out = formatSummary(sharedMulti, { depth: 1 });
     expect(out.split('\n').find((l) => l.includes('tower'))).toMatch(/152\s+≥ 256$/);
-    expect(csvColumn(formatSummary(sharedMulti, { format: 'csv', depth: 0 }), 'macs')).toEqual(['1024', '1024', '0', '', '', '']);
+    expect(csvColumn(formatSummary(sharedMulti, { format: 'csv', depth: 1 }), 'macs')).toEqual(['1024', '1024', '0', '', '', '']);
+  });
+
+  it('depth as torchinfo: N shows the rows of depth-idx N and above, 0 none', () => {
+    const depthsShown = (depth: number) =>
+      new Set(gridLines(formatSummary(smallCnn, { depth })).flatMap((l) => [...l.matchAll(/: (\d+)-\d+/g)].map((m) => Number(m[1]))));
+    expect([...depthsShown(1)]).toEqual([1]);
+    expect([...depthsShown(2)].sort()).toEqual([1, 2]);
+    expect(formatSummary(smallCnn, { depth: 0 })).toContain('(no layers)');
   });
 
   it('rejects a negative or fractional depth', () => {
@@ -508,11 +516,11 @@ const summaryArb = fc
 describe('properties', () => {
   it('Σ visible params column = totals.params at any depth (csv and rows)', () => {
     fc.assert(
-      fc.property(summaryArb, fc.nat({ max: 7 }), (s, depth) => {
+      fc.property(summaryArb, fc.integer({ min: 1, max: 8 }), fc.boolean(), (s, depth, foldRepeats) => {
         const params = csvColumn(formatSummary(s, { format: 'csv', depth, columns: ['params'] }), 'params');
         expect(params.reduce((sum, p) => sum + Number(p), 0)).toBe(s.totals.params);
-        const rows = visibleRows(s, depth);
-        expect(rows.every((v) => v.row.depth <= depth)).toBe(true);
+        const rows = visibleRows(s, depth, { foldRepeats });
+        expect(rows.every((v) => v.row.depth + 1 <= depth)).toBe(true);
         expect(rows.reduce((sum, v) => sum + v.params, 0)).toBe(s.totals.params);
         expect(rows.reduce((sum, v) => sum + (v.trainableParams ?? 0), 0)).toBe(s.totals.trainableParams ?? 0);
       }),
@@ -541,7 +549,7 @@ describe('torchinfo convention with unknown MACs', () => {
 
 describe('the format registry (OUTPUT_FORMATS)', () => {
   const names = OUTPUT_FORMATS.map((f) => f.name);
-  const OPTION_NAMES: FormatOptionName[] = ['depth', 'columns', 'ascii', 'units', 'maxWidth'];
+  const OPTION_NAMES: FormatOptionName[] = ['depth', 'columns', 'ascii', 'units', 'maxWidth', 'foldRepeats'];
 
   it('lists each format once, table first (the default), with a one-line description', () => {
     expect(names).toEqual(['table', 'markdown', 'csv', 'html', 'json']);

@@ -41,7 +41,16 @@ function viewOptions(options: FormatOptions): FormatViewOptions {
   if (units !== 'si' && units !== 'iec') throw invalid('units', units, `units must be "si" or "iec", got "${String(units)}".`);
   const { maxWidth } = options;
   if (maxWidth !== undefined && !(maxWidth > 0)) throw invalid('maxWidth', maxWidth, `maxWidth must be positive, got ${String(maxWidth)}.`);
-  return { depth, columns, ascii: options.ascii ?? false, units, ...(maxWidth === undefined ? {} : { maxWidth }) };
+  const { foldRepeats } = options;
+  if (foldRepeats !== undefined && typeof foldRepeats !== 'boolean') throw invalid('foldRepeats', foldRepeats, `foldRepeats must be true or false, got ${String(foldRepeats)}.`);
+  return {
+    depth,
+    columns,
+    ascii: options.ascii ?? false,
+    units,
+    ...(maxWidth === undefined ? {} : { maxWidth }),
+    ...(foldRepeats === undefined ? {} : { foldRepeats }),
+  };
 }
 
 /** What a format that reads no option gets (it is not checked: `json` ignores the view options). */

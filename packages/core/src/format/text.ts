@@ -102,3 +102,84 @@ export function truncate(text: string, width: number, ellipsis: string): string 
   }
   return parts.join('') + ellipsis;
 }
+
+/** Grapheme clusters of `text` with their display widths. */
+function graphemes(text: string): Array<[segment: string, width: number]> {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(text), ({ segment }) => [segment, displayWidth(segment)] as [string, number]);
+}
+
+/**
+ * Cuts the middle out of `text` so it takes at most `width` display cells: `features.…/Conv`.
+ * The end (where a node name says what it is) keeps the larger half. Grapheme-safe.
+ */
+export function truncateMiddle(text: string, width: number, ellipsis: string): string {
+  if (displayWidth(text) <= width) return text;
+  const room = width - displayWidth(ellipsis);
+  if (room <= 0) return ellipsis.slice(0, Math.max(0, width));
+  const parts = graphemes(text);
+  let headRoom = Math.floor(room / 2);
+  let tailRoom = room - headRoom;
+  let head = '';
+  for (const [segment, w] of parts) {
+    if (w > headRoom) break;
+    head += segment;
+    headRoom -= w;
+  }
+  tailRoom += headRoom; // what the head could not use
+  let tail = '';
+  for (let i = parts.length - 1; i >= 0; i -= 1) {
+    const [segment, w] = parts[i]!;
+    if (w > tailRoom) break;
+    tail = segment + tail;
+    tailRoom -= w;
+  }
+  return head + ellipsis + tail;
+}
+
+/**
+ * Breaks `text` into lines of at most `width` display cells at spaces; continuation lines start
+ * with `indent`. A word longer than a line is cut.
+ */
+export function wrapText(text: string, width: number, indent = '  '): string[] {
+  if (displayWidth(text) <= width) return [text];
+  const indentWidth = displayWidth(indent);
+  const lines: string[] = [];
+  let line = '';
+  let lineWidth = 0;
+  const add = (word: string, w: number) => {
+    if (line === '' || line === indent) {
+      line += word;
+      lineWidth += w;
+    } else if (lineWidth + 1 + w <= width) {
+      line += ` ${word}`;
+      lineWidth += 1 + w;
+    } else {
+      lines.push(line);
+      line = indent + word;
+      lineWidth = indentWidth + w;
+    }
+  };
+  for (const word of text.split(' ')) {
+    const w = displayWidth(word);
+    if (w <= width - indentWidth) {
+      add(word, w);
+      continue;
+    }
+    // Wider than any line: cut it into pieces that fill lines.
+    let piece = '';
+    let pieceWidth = 0;
+    for (const [segment, sw] of graphemes(word)) {
+      if (pieceWidth + sw > width - indentWidth && piece !== '') {
+        add(piece, pieceWidth);
+        piece = '';
+        pieceWidth = 0;
+      }
+      piece += segment;
+      pieceWidth += sw;
+    }
+    if (piece !== '') add(piece, pieceWidth);
+  }
+  if (line !== '' && line !== indent) lines.push(line);
+  return lines;
+}

@@ -34,8 +34,9 @@ export interface FormatOptions {
   /** Default `table`. */
   format?: OutputFormat;
   /**
-   * Rows deeper than this (`LayerRow.depth`, 0 = top level) are hidden; their params and MACs fold
-   * into the visible ancestor row. Default: every row. Ignored by `json`.
+   * As torchinfo: the rows of depth ≤ `depth` are shown, top-level rows being depth 1 (the first
+   * number of depth-idx; `LayerRow.depth` + 1); deeper rows are hidden and their params and MACs
+   * fold into the visible ancestor row. 0 shows no rows. Default: every row. Ignored by `json`.
    */
   depth?: number;
   /** Default `DEFAULT_COLUMNS`. Ignored by `json`. */
@@ -48,8 +49,18 @@ export interface FormatOptions {
   ascii?: boolean;
   /** How byte figures are shown: SI (default, 1 MB = 10^6 B) or IEC (1 MiB = 2^20 B). */
   units?: UnitSystem;
-  /** `table` only: shorten layer names with an ellipsis so lines fit this display width when possible. */
+  /**
+   * `table` only: fit this display width (a terminal's): shapes and counts written compactly,
+   * names shortened in the middle (op type and depth-idx always shown), header and footer
+   * wrapped. Default: no limit, every cell in full.
+   */
   maxWidth?: number;
+  /**
+   * `table` only: a run of identical sibling blocks (same structure, shapes, params and MACs:
+   * transformer layers, ResNet stages) is one row with a count, `layers.0 … layers.11 ×12`,
+   * carrying their numbers together. Default true; false shows every block.
+   */
+  foldRepeats?: boolean;
 }
 
 /** The `FormatOptions` besides `format` that shape a rendering. */
@@ -62,6 +73,7 @@ export interface FormatViewOptions {
   ascii: boolean;
   units: UnitSystem;
   maxWidth?: number;
+  foldRepeats?: boolean;
 }
 
 /**
