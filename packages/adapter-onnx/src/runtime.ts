@@ -166,7 +166,8 @@ export function createMockTensors(ort: OrtModule, specs: readonly ResolvedInput[
     const mask = /mask/i.test(spec.name);
     const data = spec.value === undefined ? mockData(spec.dtype, n, index, mask) : filledData(spec.dtype, n, spec.value);
     if (data === undefined) {
-      throw summaryError('UNKNOWN_DTYPE', `input "${spec.name}" has dtype ${spec.dtype}, for which no mock tensor can be made`, {
+      // The dtype is the model's (a different one given by the user was refused earlier): its fault, not the command line's.
+      throw summaryError('INVALID_MODEL', `input "${spec.name}" has dtype ${spec.dtype}, for which no mock tensor can be made (summarize it with --static)`, {
         details: { input: spec.name, dtype: spec.dtype },
       });
     }

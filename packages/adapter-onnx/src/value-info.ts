@@ -1,5 +1,5 @@
 /** Declared tensor types of an ONNX graph: value_info, graph inputs and outputs. */
-import { summaryError, type DType, type Dim, type InputSpec, type Shape } from '@modelsummary/core';
+import { isKnownDType, summaryError, type DType, type Dim, type InputSpec, type Shape } from '@modelsummary/core';
 import { dtypeName, int64, type GraphProto, type ValueInfoProto } from './proto.js';
 
 export interface ValueInfo {
@@ -32,8 +32,9 @@ export function readInputs(graph: GraphProto, isInitializer: (name: string) => b
         });
       }
     });
-    if (!info || info.dtype === undefined) {
-      throw summaryError('INVALID_MODEL', `${label}: input "${name}" is not a tensor with a known element type`, { details: { file: label, input: name } });
+    if (!info || info.dtype === undefined || !isKnownDType(info.dtype)) {
+      const what = info?.dtype ? `of element type ${info.dtype}, which modelsummary does not know` : 'not a tensor with a known element type';
+      throw summaryError('INVALID_MODEL', `${label}: input "${name}" is ${what}`, { details: { file: label, input: name, dtype: info?.dtype } });
     }
     inputs.push({ name, shape: shape ?? [], dtype: info.dtype });
   }

@@ -318,7 +318,7 @@ export async function loadLayersModelFromFiles<M = unknown>(
   const core = tf ?? (await loadTf());
   const layers = tf ?? interop<{ loadLayersModel(handler: unknown): Promise<M> }>(await import('@tensorflow/tfjs-layers'), 'loadLayersModel');
   try {
-    return await layers.loadLayersModel((core as IoLike).io.fromMemory(artifacts));
+    return await disposingOnFailure(core as unknown as TfModule, () => layers.loadLayersModel((core as IoLike).io.fromMemory(artifacts)));
   } catch (cause) {
     throw summaryError('INVALID_MODEL', `${modelJsonPath}: tfjs could not load the layers model: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,
@@ -336,11 +336,42 @@ export async function loadGraphModelFromFiles<M = unknown>(
   const core = tf ?? (await loadTf());
   const converter = tf ?? interop<{ loadGraphModel(handler: unknown): Promise<M> }>(await import('@tensorflow/tfjs-converter'), 'loadGraphModel');
   try {
-    return await converter.loadGraphModel((core as IoLike).io.fromMemory(artifacts));
+    return await disposingOnFailure(core as unknown as TfModule, () => converter.loadGraphModel((core as IoLike).io.fromMemory(artifacts)));
   } catch (cause) {
     throw summaryError('INVALID_MODEL', `${modelJsonPath}: tfjs could not load the graph model: ${cause instanceof Error ? cause.message : String(cause)}`, {
       cause,
       details: { file: modelJsonPath },
     });
+  }
+}
+
+interface EngineLike {
+  startScope(name?: string): void;
+  endScope(result?: unknown): void;
+  state?: { activeScope?: { track?: unknown[] } };
+  registeredVariables?: Record<string, { dispose(): void }>;
+}
+
+/**
+ * Runs a tfjs model load; when it throws, disposes every tensor and variable the load made (TF.js
+ * leaves the half-built model's weights behind: 6 to 12 tensors per failed load). A load that
+ * works keeps everything it made.
+ */
+export async function disposingOnFailure<T>(tf: TfModule, load: () => Promise<T>): Promise<T> {
+  const engine = tf.engine() as unknown as EngineLike;
+  const before = new Set(Object.keys(engine.registeredVariables ?? {}));
+  engine.startScope('modelsummary-load');
+  let loaded = false;
+  try {
+    const model = await load();
+    loaded = true;
+    return model;
+  } finally {
+    if (loaded) {
+      engine.endScope(engine.state?.activeScope?.track?.slice() ?? []);
+    } else {
+      engine.endScope();
+      for (const [name, variable] of Object.entries(engine.registeredVariables ?? {})) if (!before.has(name)) variable.dispose();
+    }
   }
 }

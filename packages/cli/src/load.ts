@@ -201,7 +201,7 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
   const path = file.absolute;
   if (options.static) throw usageError('--static applies to ONNX models only (a TF.js model is summarized by running it)');
   progress.update(`Reading the weight shards of ${basename(path)}`);
-  const { readModelArtifacts, tfjsModelKind } = await import('@modelsummary/adapter-tfjs/node');
+  const { disposingOnFailure, readModelArtifacts, tfjsModelKind } = await import('@modelsummary/adapter-tfjs/node');
   const artifacts = await readModelArtifacts(path, { json });
   const kind = tfjsModelKind(artifacts);
   progress.update('Loading TensorFlow.js');
@@ -216,9 +216,11 @@ async function loadTfjs(file: ModelFile, json: Record<string, unknown>, options:
   console.log = () => {};
   try {
     await tf.ready();
-    model = kind === 'layers'
-      ? await (layers.loadLayersModel as (h: unknown) => Promise<unknown>)(handler)
-      : await (converter.loadGraphModel as (h: unknown) => Promise<unknown>)(handler);
+    model = await disposingOnFailure(tf as never, () =>
+      kind === 'layers'
+        ? (layers.loadLayersModel as (h: unknown) => Promise<unknown>)(handler)
+        : (converter.loadGraphModel as (h: unknown) => Promise<unknown>)(handler),
+    );
   } catch (error) {
     throw new CliError(`${path}: TensorFlow.js could not load the ${kind} model: ${firstLine(error)}`, EXIT.ERROR, { cause: error });
   } finally {
