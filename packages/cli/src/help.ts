@@ -27,7 +27,12 @@ model, weight shards read from beside it). A mock forward pass runs once to obse
 
 Output:
 ${formatHelp(FORMATS)}
-  --depth <n>               hide rows deeper than n (0 = top level); their numbers fold upward
+  --depth <n>               show rows of depth <= n, as torchinfo (top-level rows are depth 1,
+                            the first number of depth-idx); deeper rows fold into their parent
+  --expand                  every block in its own rows (the table folds a run of identical
+                            blocks into one row with a count: layers.0 … layers.11 ×12)
+  --width <n>               fit the table in n columns (default: the terminal's width; the full
+                            width when the output is not a terminal)
   --columns <list>          comma-separated: input,output,kernel,params,percent,trainable,macs,bytes
                             (default input,output,params,macs)
   --units <si|iec>          byte units: si (1 MB = 10^6 B, default) or iec (1 MiB = 2^20 B)
@@ -37,7 +42,8 @@ ${formatHelp(FORMATS)}
   --output <file>           write the result to <file> instead of stdout
 
 Inputs:
-  --batch <n>               batch size: fills the leading symbolic / unknown dim (default 1)
+  --batch <n>               batch size: fills the leading symbolic / unknown dim (default 1;
+                            an input with a fixed batch keeps it, with a warning)
   --input <name:dtype:shape>
                             set an input, e.g. --input images:float32:1x3x224x224 (repeatable;
                             name:shape keeps the model's dtype)

@@ -3,6 +3,7 @@
  * imported up front; core, the adapters and the ML runtimes load when a model is summarized.
  */
 import { cac } from 'cac';
+import { checkArguments, knownOptions } from './argv.js';
 import { HELP, VERSION } from './help.js';
 import { CliError, EXIT, usageError, type CliIO } from './io.js';
 import { resolveOptions, type CliOptions } from './options.js';
@@ -26,6 +27,8 @@ function buildParser() {
     .option('--units <units>', 'units', STRING)
     .option('--memory-convention <convention>', 'memory convention', STRING)
     .option('--ascii', 'ASCII only')
+    .option('--width <n>', 'table width', STRING)
+    .option('--expand', 'no folded repeats')
     .option('--no-color', 'no colour')
     .option('--output <file>', 'output file', STRING)
     .option('--static', 'static ONNX summary')
@@ -53,7 +56,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const cli = buildParser();
     let parsed: { args: readonly string[]; options: Record<string, unknown> };
     try {
-      parsed = cli.parse(['node', 'modelsummary', ...argv], { run: false });
+      const args = checkArguments(argv, knownOptions(cli.globalCommand.options.map((o) => o.rawName)));
+      parsed = cli.parse(['node', 'modelsummary', ...args], { run: false });
       if (parsed.options.help || parsed.options.version) {
         io.stdout.write(parsed.options.help ? HELP : `${VERSION}\n`);
         return EXIT.OK;

@@ -21,6 +21,10 @@ export interface CliOptions {
   units: UnitSystem;
   memoryConvention: MemoryConvention;
   ascii: boolean;
+  /** `--width`: the table's width; else the terminal's (none when stdout is not a terminal). */
+  width?: number;
+  /** `--expand`: every block of a run of identical blocks in its own rows. */
+  expand: boolean;
   color: boolean;
   output?: string;
   static: boolean;
@@ -60,8 +64,10 @@ function requireValue(name: string, value: unknown): string | undefined {
 /** A non-negative integer such as `3`; `min` 1 for positive ones. */
 export function parseInteger(name: string, text: string, min = 0): number {
   const t = text.trim();
+  const kind = min >= 1 ? 'a positive' : 'a non-negative';
+  if (/^-\s*\d/.test(t)) throw usageError(`--${name} cannot be negative, got ${t}: it takes ${kind} integer`);
   if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < min) {
-    throw usageError(`--${name} must be ${min >= 1 ? 'a positive' : 'a non-negative'} integer, got "${text}"`);
+    throw usageError(`--${name} must be ${kind} integer, got "${text}"`);
   }
   return Number(t);
 }
@@ -73,6 +79,7 @@ export function parseCount(name: string, text: string): number {
   const t = text.trim().replace(/[,_]/g, '');
   const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([kKmMgGbBtT]?)$/.exec(t);
   const value = m ? Number(m[1]) * (COUNT_SUFFIX[m[2] ?? ''] ?? 1) : Number.NaN;
+  if (/^-\s*\d/.test(t)) throw usageError(`--${name} cannot be negative, got ${t}: it takes a count such as 25000000 or 25M`);
   if (!Number.isFinite(value) || value < 0) {
     throw usageError(`--${name} must be a count such as 25000000 or 25M, got "${text}"`);
   }
@@ -90,6 +97,7 @@ export function parseBytes(name: string, text: string): number {
   const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([a-zA-Z]*)$/.exec(t);
   const factor = m ? BYTE_UNITS[(m[2] ?? '').toLowerCase()] : undefined;
   const value = m && factor !== undefined ? Number(m[1]) * factor : Number.NaN;
+  if (/^-\s*\d/.test(t)) throw usageError(`--${name} cannot be negative, got ${t}: it takes a size such as 500MB or 2GiB`);
   if (!Number.isFinite(value) || value < 0) {
     throw usageError(`--${name} must be a size in bytes such as 500000000, 500MB or 2GiB, got "${text}"`);
   }
@@ -168,6 +176,7 @@ export function resolveOptions(raw: RawOptions, env: Record<string, string | und
     dims[name] = value;
   }
   const columns = requireValue('columns', raw.columns);
+  const widthText = requireValue('width', raw.width);
   const output = requireValue('output', raw.output);
   const maxParams = requireValue('max-params', raw.maxParams);
   const maxMacs = requireValue('max-macs', raw.maxMacs);
@@ -184,6 +193,8 @@ export function resolveOptions(raw: RawOptions, env: Record<string, string | und
     dims,
     ...choices,
     ascii: raw.ascii === true,
+    ...(widthText === undefined ? {} : { width: parseInteger('width', widthText, 1) }),
+    expand: raw.expand === true,
     color: raw.color !== false && !noColor,
     ...(output === undefined || output === '' ? {} : { output }),
     static: raw.static === true,

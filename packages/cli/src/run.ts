@@ -12,6 +12,7 @@ import {
   type ModelSummary,
   type SummaryJSON,
 } from '@modelsummary/core';
+import { closest } from './argv.js';
 import { diffSummaries, formatDiff } from './diff.js';
 import { CliError, EXIT, usageError, type CliIO } from './io.js';
 import { loadModel, readModelFile, savedSummary, type ModelFile } from './load.js';
@@ -80,8 +81,22 @@ async function emit(text: string, options: CliOptions, io: CliIO): Promise<void>
   }
 }
 
+/** `--columns`, parsed by core; an unknown name gets a "did you mean" from the names it lists. */
 function columnsOf(options: CliOptions): ColumnName[] | undefined {
-  return options.columns === undefined ? undefined : parseColumns(options.columns);
+  if (options.columns === undefined) return undefined;
+  try {
+    return parseColumns(options.columns);
+  } catch (error) {
+    const details = (error as { details?: { option?: string; value?: unknown; allowed?: string[] } }).details;
+    const guess = details?.option === 'columns' && typeof details.value === 'string' ? closest(details.value, details.allowed ?? []) : undefined;
+    throw guess === undefined ? error : usageError(`--columns: ${(error as Error).message.replace(/\.$/, '')} (did you mean "${guess}"?)`);
+  }
+}
+
+/** The width the table fits: `--width`, else the terminal's; none (every cell in full) when stdout is not a terminal. */
+function tableWidth(options: CliOptions, io: CliIO): { maxWidth?: number } {
+  if (options.width !== undefined) return { maxWidth: options.width };
+  return !options.output && io.stdout.isTTY && io.stdout.columns ? { maxWidth: io.stdout.columns } : {};
 }
 
 /** `modelsummary <model>`. */
@@ -104,7 +119,8 @@ export async function runSummary(path: string, options: CliOptions, io: CliIO): 
     ...(columns ? { columns } : {}),
     ascii: options.ascii,
     units: options.units,
-    ...(!options.output && io.stdout.isTTY && io.stdout.columns ? { maxWidth: io.stdout.columns } : {}),
+    ...tableWidth(options, io),
+    foldRepeats: !options.expand,
   });
   await emit(text, options, io);
   const breaches = budgetBreaches(summary, options);

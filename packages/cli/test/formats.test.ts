@@ -56,7 +56,8 @@ const FLAGS: Record<FormatOptionName, string> = {
   columns: '`--columns`',
   ascii: '`--ascii`',
   units: '`--units`',
-  maxWidth: 'the terminal width',
+  maxWidth: '`--width` (default: the terminal width)',
+  foldRepeats: '`--expand`',
 };
 
 const cell = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');

@@ -11,7 +11,8 @@ import { OUTPUT_FORMATS } from '@modelsummary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatInfo } from '../src/format-info.js';
 import { formatHelp } from '../src/help.js';
-import { root } from './helpers.js';
+import { referenceAvailable } from '../../core/test/reference-folder.js';
+import { referenceDir, root } from './helpers.js';
 
 const bin = 'packages/cli/dist/bin.js';
 const model = 'examples/models/mnist-cnn.onnx';
@@ -172,6 +173,51 @@ if (process.env.MODELSUMMARY_OWN_STDERR !== undefined || process.argv.includes('
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Found no drivers!');
     expect(r.stderr).toContain('modelsummary: error: the process was killed by SIGSEGV');
+  });
+});
+
+describe('an 80×24 terminal (a pty from util-linux `script`)', () => {
+  const mobilenet = join(referenceDir, 'models/mobilenet_v2.onnx');
+  /** What the terminal shows: the CLI run in a pty of 80×24, the progress line's erasures applied. */
+  const inTerminal = (args: string[]) => {
+    const command = `stty cols 80 rows 24; "${process.execPath}" ${bin} ${args.map((a) => `'${a}'`).join(' ')}`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: root, encoding: 'utf8', env, timeout: 120_000 });
+    const lines = r.stdout.replace(/\r/g, '').split('\n').map((l) => l.slice(l.lastIndexOf('\x1b[K') + 1).replace(/^\[K/, ''));
+    return { status: r.status, lines };
+  };
+  if (referenceAvailable('mobilenet_v2 in 80 columns', mobilenet)) it('mobilenet_v2: no line over 80 columns, every op type shown', () => {
+    const { status, lines } = inTerminal([mobilenet, '--device', 'cpu']);
+    expect(status).toBe(0);
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(80);
+    const json = JSON.parse(spawn(runtimes.node!, [mobilenet, '--device', 'cpu', '--format', 'json']).stdout);
+    const text = lines.join('\n');
+    for (const type of new Set<string>(json.layers.map((l: { type: string }) => l.type))) expect(text, type).toMatch(new RegExp(`\\b${type}\\b`));
+    expect(text).toMatch(/×2 \(scope\)/); // identical blocks folded
+  });
+  it('--depth 1 shows only depth-1 rows; --width applies off a terminal; not a terminal: full width', () => {
+    const { lines } = inTerminal([model, '--device', 'cpu', '--depth', '1']);
+    const idx = lines.flatMap((l) => [...l.matchAll(/: (\d+)-\d+/g)].map((m) => m[1]));
+    expect(idx.length).toBeGreaterThan(0);
+    expect(new Set(idx)).toEqual(new Set(['1']));
+    const piped = spawn(runtimes.node!, [model, '--device', 'cpu']).stdout;
+    expect(piped).toContain('├─features (scope): 1-1');
+    expect(Math.max(...piped.split('\n').map((l) => [...l].length))).toBeGreaterThan(80);
+    const narrow = spawn(runtimes.node!, [model, '--device', 'cpu', '--width', '60']).stdout;
+    for (const line of narrow.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('--batch on a model with a fixed batch', () => {
+  const fixed = join(referenceDir, 'models/mnist_net.onnx');
+  if (referenceAvailable('--batch on a fixed batch', fixed)) it('warns, naming the input and its batch', () => {
+    const r = spawn(runtimes.node!, [fixed, '--device', 'cpu', '--batch', '8']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Batch size: 1');
+    expect(r.stdout).toMatch(/Warning: batch size 8 cannot apply: input "input" has a fixed batch of 1 \(\[1, 1, 28, 28\]\)/);
+    // The example's batch is symbolic: there it applies, without a warning.
+    const symbolic = spawn(runtimes.node!, [model, '--device', 'cpu', '--batch', '8']).stdout;
+    expect(symbolic).toContain('Batch size: 8');
+    expect(symbolic).not.toContain('cannot apply');
   });
 });
 
