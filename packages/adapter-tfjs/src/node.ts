@@ -2,7 +2,7 @@
  * Node-only helpers (`@modelsummary/adapter-tfjs/node`): WebGPU through the `webgpu` package
  * (Dawn), and loading tfjs models from files without tfjs-node.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -47,6 +47,13 @@ interface AdapterLike {
   features: { has(name: string): boolean };
   limits: Record<string, number>;
   requestDevice(descriptor?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** A private runtime folder for Dawn's GL path, removed when the process exits. */
+function runtimeDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'modelsummary-xdg-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** Keeps the Dawn instance alive for the life of the process. */
@@ -102,7 +109,7 @@ export async function setupNodeWebGPU(options: NodeWebGPUOptions = {}): Promise<
       // Mesa (llvmpipe or a real driver) through EGL without a display.
       // Dawn's GL path reads these for the life of its instance (tfjs asks for adapters later too).
       process.env.EGL_PLATFORM ??= 'surfaceless';
-      process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'modelsummary-xdg-'));
+      process.env.XDG_RUNTIME_DIR ??= runtimeDir();
       const r = await tryAdapter(webgpu.create, ['backend=opengles'], true);
       if (r) found = { ...r, label: 'opengles', compat: true };
     }
