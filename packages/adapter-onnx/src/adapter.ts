@@ -1,12 +1,13 @@
 import type { DeviceRequest, HookableModel, InputSpec, KVCacheEstimate, LayerEvent, LayerRecord, MockInputs, PassContext, ResolvedInput } from '@modelsummary/core';
 import { summaryError } from '@modelsummary/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { fullCapture, ProbeMismatch, probeCapture, type CaptureStrategy, type Observed } from './capture.js';
+import { fullCapture, ProbeMismatch, probeCapture, smallValue, type CaptureStrategy, type Observed } from './capture.js';
+import { inlineTakenBranches } from './inline.js';
 import { checkSpecs } from './check-inputs.js';
 import { nodeEvents } from './events.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel } from './proto.js';
-import { createMockTensors, createSession, loadOrt, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
+import { createMockTensors, createSession, loadOrt, mockFill, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
 import { PassFacts } from './pass-facts.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
@@ -142,8 +143,10 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
       });
       const observed = await observePass(ortModule, captures, current, feedMap, graph);
       const events = nodeEvents(graph, observed, current.feeds);
-      // Inside control-flow bodies the run sees nothing: the bodies that ran, with inferred shapes.
-      const inner = facts.observedPass(observed, current.feeds);
+      // Inside control-flow bodies the run sees nothing: the If branches that ran are inlined and
+      // run again; the other bodies that ran get inferred shapes.
+      const inside = graph.bodies.length > 0 ? await observeInlined(ortModule, graph, current, feedMap, observed, facts.innerConditions, warnings) : new Map();
+      const inner = facts.observedPass(observed, current.feeds, inside);
       warnings.push(...inner.warnings);
       lastCache = inner.kvCache;
       const emit = listener;
@@ -239,6 +242,61 @@ async function observePass(ort: OrtModule, captures: Captures, pass: PassState, 
     }
   }
   return runOnce(pass, feeds);
+}
+
+/** Rounds of inlining (an If inside an inlined branch waits for the next round). */
+const INLINE_ROUNDS = 3;
+
+/**
+ * Runs the model again with the If branches that ran inlined (`inline.ts`), round after round
+ * while conditions inside them become known; what those runs observed, by tensor name. A failing
+ * rewrite is not an error: the bodies then keep their inferred shapes (a warning says so).
+ */
+async function observeInlined(
+  ort: OrtModule,
+  graph: ParsedGraph,
+  pass: PassState,
+  feeds: Record<string, Tensor>,
+  observed: Observed,
+  innerConditions: ReadonlySet<string>,
+  warnings: string[],
+): Promise<Observed> {
+  const values = new Map<string, unknown>();
+  for (const [name, o] of observed) if (o.value) values.set(name, o.value[0]);
+  pass.feeds.forEach((f) => {
+    const fill = mockFill(f);
+    if (fill !== undefined) values.set(f.name, fill);
+  });
+  const truthy = (v: unknown): boolean | undefined =>
+    typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : typeof v === 'bigint' ? v !== 0n : undefined;
+  let inside: Observed = new Map();
+  let inlinedCount = 0;
+  for (let round = 0; round < INLINE_ROUNDS; round++) {
+    const inlined = inlineTakenBranches(graph.model, graph.nodes, (name) => truthy(values.get(name)));
+    if (!inlined || inlined.bodies.size === inlinedCount) break;
+    inlinedCount = inlined.bodies.size;
+    let session: SessionHandle | undefined;
+    let results: InferenceSession.OnnxValueMapType | undefined;
+    try {
+      session = await createSession(ort, inlined.bytes, { ...pass.options, executionProviders: [pass.session.device], keepOutputsOnDevice: false });
+      results = await session.session.run(feeds);
+      inside = new Map();
+      for (const [name, v] of Object.entries(results)) {
+        const t = v as Tensor;
+        if (!t || !Array.isArray(t.dims)) continue;
+        const value = innerConditions.has(name) ? smallValue(t) : undefined;
+        if (value) values.set(name, value[0]);
+        inside.set(name, { dims: t.dims.slice(), type: t.type, ...(value ? { value } : {}) });
+      }
+    } catch (error) {
+      warnings.push(`the If branches that ran could not be observed inlined (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): their shapes are inferred`);
+      break;
+    } finally {
+      if (results) disposeAll(results);
+      await session?.release();
+    }
+  }
+  return inside;
 }
 
 /** The model node onnxruntime names as the one that failed (`... node. Name:'/conv1/Conv'`), when it names one. */

@@ -54,7 +54,13 @@ const count = (v: unknown): number | undefined => {
  * Which bodies run and what is known inside them. `outer` holds what is known of the main graph's
  * values (observed in the run, or inferred in static mode); `infer` gives the values inside a body.
  */
-export function bodyFacts(nodes: readonly GraphNode[], outer: ReadonlyMap<string, KnownValue>, infer: InferFn | undefined, opsets: Record<string, number>): BodyFacts {
+export function bodyFacts(
+  nodes: readonly GraphNode[],
+  outer: ReadonlyMap<string, KnownValue>,
+  infer: InferFn | undefined,
+  opsets: Record<string, number>,
+  observedInside: ReadonlyMap<string, KnownValue> = new Map(),
+): BodyFacts {
   const facts: BodyFacts = { taken: new Set(), notTaken: new Set(), iterations: new Map(), values: new Map() };
   const skip = (body: GraphBody): void => {
     facts.notTaken.add(body);
@@ -66,6 +72,11 @@ export function bodyFacts(nodes: readonly GraphNode[], outer: ReadonlyMap<string
       for (const body of node.bodies) {
         const runs = running ? plan.get(body) : 0;
         const values = inferBody(body, node, scope, infer, opsets);
+        // what the run observed inside the body (an inlined If branch) wins over the inference
+        for (const name of body.locals) {
+          const seen = observedInside.get(name);
+          if (seen) values.set(name, seen);
+        }
         facts.values.set(body, values);
         if (runs === 0) {
           // not run: its static shapes still shown, nothing inside it runs
@@ -219,6 +230,7 @@ export function bodyEvents(
   lookup: (name: string, body: GraphBody) => KnownValue | undefined,
   isWeight: (name: string, body: GraphBody) => boolean,
   macsOf: (node: GraphNode) => number | undefined,
+  observed: (name: string) => boolean = () => false,
 ): LayerEvent[] {
   const events: LayerEvent[] = [];
   const walk = (body: GraphBody): void => {
@@ -237,8 +249,9 @@ export function bodyEvents(
         outputBytes: outVals.reduce((sum, v) => sum + knownBytes(v), 0),
         inputNames: ins.map((i) => `${body.id}::${i}`),
         outputNames: outs.map((o) => `${body.id}::${o}`),
-        inferred: true,
       };
+      // seen by the run (an inlined branch) or by the shape inference only
+      if (!outs.every(observed)) event.inferred = true;
       const per = macsOf(node);
       const runs = runsOf(body, facts.iterations);
       if (per !== undefined && runs !== undefined) event.macs = per * runs;

@@ -18,6 +18,8 @@ export interface ParsedGraph {
   graphName: string;
   /** The decoded main graph (its tensors' raw data stay views into the model bytes). */
   proto: GraphProto;
+  /** The decoded model (to rewrite it: inlined If branches). */
+  model: ModelProto;
   irVersion: number;
   opsets: Record<string, number>;
   /** Every node of the main graph, in graph order, Constant nodes included (bodies hang on their nodes). */
@@ -76,6 +78,7 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
   return {
     graphName: graph.name ?? '',
     proto: graph,
+    model,
     irVersion: int64(model.irVersion) ?? 0,
     opsets,
     nodes,

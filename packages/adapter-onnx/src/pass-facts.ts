@@ -32,6 +32,8 @@ export interface ObservedPass {
 export class PassFacts {
   /** Small main-graph tensors whose values the run fetches: If conditions, Loop trip counts and conditions. */
   readonly valueNames: Set<string>;
+  /** Conditions of the Ifs inside bodies: read in the runs with inlined branches. */
+  readonly innerConditions = new Set<string>();
   private readonly declared: StaticLookup;
   private readonly hasBodies: boolean;
   private cache?: { key: string; pass: StaticPass };
@@ -42,6 +44,7 @@ export class PassFacts {
       if (n.opType === 'If' && n.inputs[0]) this.valueNames.add(n.inputs[0]);
       if (n.opType === 'Loop') for (const i of n.inputs.slice(0, 2)) if (i) this.valueNames.add(i);
     }
+    for (const b of graph.bodies) for (const n of b.nodes) if (n.opType === 'If' && n.inputs[0]) this.innerConditions.add(n.inputs[0]);
     this.declared = declaredLookup(graph);
     this.hasBodies = graph.bodies.length > 0;
   }
@@ -103,7 +106,7 @@ export class PassFacts {
   }
 
   /** After a run: the events of the body nodes that ran (inferred shapes), and the KV cache from the observed outputs. */
-  observedPass(observed: Observed, feeds: readonly ResolvedInput[]): ObservedPass {
+  observedPass(observed: Observed, feeds: readonly ResolvedInput[], inside: Observed = new Map()): ObservedPass {
     const warnings: string[] = [];
     const out: ObservedPass = { events: [], warnings };
     const shapeOf = (name: string) => {
@@ -123,7 +126,9 @@ export class PassFacts {
       const fill = mockFill(f);
       main.set(f.name, { shape: f.shape, dtype: f.dtype, ...(fill === undefined ? {} : { value: [fill] }) });
     }
-    const facts = bodyFacts(this.graph.nodes, main, infer, this.graph.opsets);
+    const seenInside = new Map<string, KnownValue>();
+    for (const [name, o] of inside) seenInside.set(name, { shape: o.dims, dtype: o.type, ...(o.value ? { value: o.value } : {}) });
+    const facts = bodyFacts(this.graph.nodes, main, infer, this.graph.opsets, seenInside);
     const lookup = this.lookup(main, facts);
     const isWeight = (name: string, body: GraphBody) => resolveConstant(name, body, this.graph.initializers) !== undefined;
     const macsOf = (node: GraphNode) =>
@@ -131,7 +136,7 @@ export class PassFacts {
         initializers: this.graph.initializers,
         shapeOf: (name) => toShape(lookup(name, node.body)?.shape) ?? resolveConstant(name, node.body, this.graph.initializers)?.dims,
       });
-    out.events = bodyEvents(facts, (name, body) => lookup(name, body), isWeight, macsOf);
+    out.events = bodyEvents(facts, (name, body) => lookup(name, body), isWeight, macsOf, (name) => seenInside.has(name));
     warnings.push(...this.branchWarnings(facts, feeds));
     return out;
   }
