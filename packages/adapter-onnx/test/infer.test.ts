@@ -524,6 +524,47 @@ describe('robustness', () => {
     expect(v.get('s64')?.shape).toEqual([1]);
   });
 
+  test('seeded fuzz: mutated real graphs (inputs dropped / swapped, attributes and dims corrupted) never throw', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const wild = [0, 1, -1, 2, 3, 7, -7, 64, 2 ** 31 - 1, -(2 ** 31), 1e9];
+    for (const file of ['gpt2_tiny.onnx', 'llama_tiny.onnx', 'cnn_tiny.onnx', 'ops_onnx.onnx', 'ops_contrib.onnx', 'control_flow.onnx']) {
+      const base = decodeModel(fixture(file), file).graph!;
+      for (let round = 0; round < 25; round++) {
+        const nodes = (base.node ?? []).map((n) => ({ ...n, input: [...(n.input ?? [])], attribute: (n.attribute ?? []).map((a) => ({ ...a })) }));
+        const names = nodes.flatMap((n) => n.output ?? []);
+        for (let k = 0; k < 20; k++) {
+          const n = nodes[rand(nodes.length)]!;
+          switch (rand(5)) {
+            case 0:
+              if (n.input.length) n.input.splice(rand(n.input.length), 1);
+              break;
+            case 1:
+              if (n.input.length) n.input[rand(n.input.length)] = names[rand(names.length)]!;
+              break;
+            case 2:
+              for (const a of n.attribute) {
+                if (a.i !== undefined && a.i !== null) a.i = wild[rand(wild.length)]!;
+                if (a.ints?.length) a.ints = a.ints.map(() => wild[rand(wild.length)]!);
+              }
+              break;
+            case 3:
+              n.opType = nodes[rand(nodes.length)]!.opType;
+              break;
+            default:
+              n.input.push(names[rand(names.length)]!);
+          }
+        }
+        const inits = (base.initializer ?? []).map((t) => (rand(10) === 0 ? { ...t, dims: [wild[rand(wild.length)]!] } : t));
+        const g: GraphProto = { ...base, node: nodes, initializer: inits, valueInfo: [] };
+        expect(() => inferShapes(g, { dims: { batch_size: 2, sequence_length: 3 } }), `${file} round ${round}`).not.toThrow();
+      }
+    }
+  });
+
   test('garbage bytes never reach the inference (decodeModel throws a typed error); an empty graph is fine', () => {
     expect(inferShapes({}).size).toBe(0);
     expect(() => decodeModel(new Uint8Array([1, 2, 3, 4, 5]), 'junk.onnx')).toThrow();

@@ -92,6 +92,9 @@ export const attrs = {
 // ---------------------------------------------------------------------------------------------
 // Shared shape helpers
 
+/** Highest rank a rule makes from data (a rank read from a tensor's size): beyond it the input is not a real model's. */
+export const MAX_RANK = 64;
+
 /** Thrown by a rule when its input cannot be valid (the outputs become unknown). */
 export class Invalid extends Error {}
 

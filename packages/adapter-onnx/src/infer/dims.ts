@@ -25,7 +25,7 @@ export class DimOverflow extends Error {
   }
 }
 
-const MAX_TERMS = 48;
+const MAX_TERMS = 32;
 const MAX_TEXT = 1024;
 const MAX_DEGREE = 8;
 /** Prefix of the symbols made for dims the inference cannot know (data-dependent sizes). */

@@ -6,7 +6,7 @@
  */
 import { dtypeName, int64, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../proto.js';
 import { attrs, freshDim, type Ctx } from './context.js';
-import { fromSymDim, isFresh, parseDim, substitute, type Dim, type SymDim } from './dims.js';
+import { Expr, fromSymDim, isFresh, parseDim, substitute, type Dim, type SymDim } from './dims.js';
 import { ruleFor } from './ops/index.js';
 import { concreteSize, MAX_VALUE_ELEMENTS, tensorVal, valueOf, type Val } from './values.js';
 
@@ -243,8 +243,13 @@ class NodeCtx implements Ctx {
   }
 }
 
-/** Keeps a value only when consistent with the shape and small. */
+const validDim = (d: unknown): boolean => (typeof d === 'number' ? Number.isSafeInteger(d) && d >= 0 : d instanceof Expr);
+const validElement = (d: unknown): boolean => typeof d === 'number' || d instanceof Expr;
+
+/** Keeps a shape only when every dim is a dim, and a value only when consistent with the shape and small. */
 function checkValue(v: Val): void {
+  if (v.shape && (!Array.isArray(v.shape) || !v.shape.every(validDim))) delete v.shape;
+  if (v.value && (!Array.isArray(v.value) || !v.value.every(validElement))) delete v.value;
   if (!v.value) return;
   const n = concreteSize(v.shape);
   if (v.value.length > MAX_VALUE_ELEMENTS || (v.shape && n !== undefined && n !== v.value.length)) delete v.value;

@@ -95,6 +95,7 @@ const scan: Rule = (c) => {
   const body = c.graph('body');
   if (!body) return [];
   const m = c.int('num_scan_inputs', 0);
+  if (m < 0 || m > c.inputCount) return [];
   if (c.opset < 9) return scan8(c, body, m);
   const n = c.inputCount - m;
   const k = c.outputCount - n;

@@ -18,7 +18,7 @@ import {
   sub,
   type Dim,
 } from '../dims.js';
-import { axisOf, broadcast, clampDim, fail, like, numbers, scalarOf, sumDims, type Ctx, type Rule, type RuleTable, type Val } from '../context.js';
+import { axisOf, broadcast, clampDim, fail, like, MAX_RANK, numbers, scalarOf, sumDims, type Ctx, type Rule, type RuleTable, type Val } from '../context.js';
 import { broadcastIndex, concreteSize, constantVal, decodeTensor, MAX_VALUE_ELEMENTS, tensorVal } from '../values.js';
 import { dtypeOfCode } from './elementwise.js';
 
@@ -37,12 +37,15 @@ function axesOf(c: Ctx, input: number, inputSince: number, attr = 'axes'): numbe
 const axesUnknown = (c: Ctx, input: number, inputSince: number): boolean => c.opset >= inputSince && c.has(input) && !intList(c, input);
 
 /** A shape of `rank` unknown dims (fresh symbols), when only the rank is known. */
-const freshShape = (c: Ctx, out: number, rank: number): Dim[] => Array.from({ length: rank }, (_, a) => c.fresh(out, a));
+const freshShape = (c: Ctx, out: number, rank: number): Dim[] => {
+  if (!(rank >= 0 && rank <= MAX_RANK)) fail(`rank ${rank}`);
+  return Array.from({ length: rank }, (_, a) => c.fresh(out, a));
+};
 
 /** Rank given by a 1-D shape input whose value is unknown. */
 function rankFromShapeInput(c: Ctx, i: number): number | undefined {
   const s = c.shape(i);
-  return s && s.length === 1 && typeof s[0] === 'number' ? s[0] : undefined;
+  return s && s.length === 1 && typeof s[0] === 'number' && s[0] <= MAX_RANK ? s[0] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ const split: Rule = (c) => {
   }
   if (!sizes || sizes.length === 0) {
     const parts = c.opset >= 18 ? c.int('num_outputs', n) : n;
-    if (parts <= 0) fail('Split into no parts');
+    if (parts <= 0 || parts > MAX_VALUE_ELEMENTS) fail(`Split into ${parts} parts`);
     if (c.opset >= 18 && c.intOr('num_outputs') !== undefined) {
       const chunk = ceilDiv(d, parts);
       sizes = Array.from({ length: parts }, (_, i) => (i < parts - 1 ? chunk : sub(d, mul(chunk, parts - 1))));
