@@ -46,8 +46,12 @@ Inputs:
                             an input with a fixed batch keeps it, with a warning)
   --input <name:dtype:shape>
                             set an input, e.g. --input images:float32:1x3x224x224 (repeatable;
-                            name:shape keeps the model's dtype)
-  --dim <name=value>        value of a symbolic dim, e.g. --dim seq_len=128 (repeatable)
+                            name:shape keeps the model's dtype; scalar for a 0-d shape)
+  --input <name=value>      fill an input with a value: --input sr=16000, --input use_cache_branch=true
+                            (shape and dtype from the model; or --input sr:int64:scalar=16000)
+  --dim <name=value>        value of a symbolic dim, e.g. --dim seq_len=128 (repeatable); dims written
+                            as expressions (past_sequence_length + sequence_length) are computed;
+                            an unnamed dim by position: --dim 'input_ids[1]=128'
   --max-input-bytes <size>  refuse mock inputs larger than this (default 2GB)
 
 Runtime:
@@ -70,6 +74,8 @@ Examples:
   modelsummary model.onnx
   modelsummary model.onnx --batch 8 --depth 2 --units iec
   modelsummary model.onnx --input input_ids:int64:1x128 --dim seq=128
+  modelsummary silero_vad.onnx --input sr=16000
+  modelsummary decoder_model_merged.onnx --input use_cache_branch=true --dim past_sequence_length=16
   modelsummary web_model/model.json --format markdown --output SUMMARY.md
   modelsummary resnet.onnx --memory-convention torchinfo
   modelsummary model.onnx --format json > summary.json

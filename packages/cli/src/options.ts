@@ -2,7 +2,7 @@
  * Turns raw option values (strings from the command line) into checked settings. Pure, no heavy
  * imports: every error is a usage error (exit 2) naming the option.
  */
-import type { ColumnName, InputSpec, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
+import type { ColumnName, InputOverride, InputValue, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
 import { FORMATS, FORMAT_SPELLINGS } from './formats.js';
 import { usageError } from './io.js';
 
@@ -14,7 +14,7 @@ export interface CliOptions {
   /** Raw column list; parsed by core's `parseColumns`. */
   columns?: string;
   batchSize: number;
-  inputs: InputSpec[];
+  inputs: InputOverride[];
   dims: Record<string, number>;
   device: string;
   runtime: OrtChoice;
@@ -106,12 +106,23 @@ export function parseBytes(name: string, text: string): number {
 
 /**
  * `--input name:dtype:d0xd1x...`, or `name:d0xd1x...` (dtype from the model). Dims are separated
- * by `x` or `,`; an empty shape is a scalar. The name may itself contain `:` (`input:0`): the shape
- * is the last field and the dtype the one before it.
+ * by `x` or `,`; an empty shape (or `scalar`) is a scalar. The name may itself contain `:`
+ * (`input:0`): the shape is the last field and the dtype the one before it. `=VALUE` fills every
+ * element with a value: `--input sr=16000` (shape and dtype from the model),
+ * `--input sr:int64:scalar=16000`, `--input use_cache_branch=true`.
  */
-export function parseInputOption(text: string): InputSpec {
-  const parts = text.split(':');
-  const bad = (why: string) => usageError(`--input "${text}": ${why}; expected name:dtype:d0xd1x... such as images:float32:1x3x224x224`);
+export function parseInputOption(text: string): InputOverride {
+  const eq = text.lastIndexOf('=');
+  const spec = eq < 0 ? text : text.slice(0, eq);
+  const valueText = eq < 0 ? undefined : text.slice(eq + 1).trim();
+  const bad = (why: string) =>
+    usageError(`--input "${text}": ${why}; expected name:dtype:d0xd1x... such as images:float32:1x3x224x224, or name=value such as sr=16000`);
+  const value = valueText === undefined ? undefined : parseInputValue(valueText, bad);
+  if (value !== undefined && !spec.includes(':')) {
+    if (spec.trim().length === 0) throw bad('empty input name');
+    return { name: spec.trim(), value };
+  }
+  const parts = spec.split(':');
   if (parts.length < 2) throw bad('missing ":" between the name and the shape');
   const shapeText = (parts.pop() as string).trim();
   let dtype: string | undefined;
@@ -126,7 +137,20 @@ export function parseInputOption(text: string): InputSpec {
     if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t))) throw bad(`dim "${d}" is not a non-negative integer`);
     return Number(t);
   });
-  return dtype === undefined ? { name, shape } : { name, shape, dtype };
+  return { name, shape, ...(dtype === undefined ? {} : { dtype }), ...(value === undefined ? {} : { value }) };
+}
+
+/** The value of `--input name=VALUE`: `true` / `false`, an integer (a bigint past 2^53), or a number. */
+function parseInputValue(text: string, bad: (why: string) => Error): InputValue {
+  const t = text.toLowerCase();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^[-+]?\d+$/.test(text)) {
+    const n = Number(text);
+    return Number.isSafeInteger(n) ? n : BigInt(text);
+  }
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n)) throw bad(`value "${text}" is not a number, an integer or true / false`);
+  return n;
 }
 
 /** `--dim name=value`. */

@@ -35,3 +35,23 @@ describe('option parsing', () => {
     }
   });
 });
+
+describe('--input values and --dim by position', () => {
+  it('--input name=value: a value only (shape and dtype from the model), or with a shape', () => {
+    expect(parseInputOption('sr=16000')).toEqual({ name: 'sr', value: 16000 });
+    expect(parseInputOption('use_cache_branch=true')).toEqual({ name: 'use_cache_branch', value: true });
+    expect(parseInputOption('flag=False')).toEqual({ name: 'flag', value: false });
+    expect(parseInputOption('scale=0.5')).toEqual({ name: 'scale', value: 0.5 });
+    expect(parseInputOption('offset=-3')).toEqual({ name: 'offset', value: -3 });
+    expect(parseInputOption('big=9007199254740993')).toEqual({ name: 'big', value: 9007199254740993n });
+    expect(parseInputOption('sr:int64:scalar=16000')).toEqual({ name: 'sr', dtype: 'int64', shape: [], value: 16000 });
+    expect(parseInputOption('input:0:int64:1x4=7')).toEqual({ name: 'input:0', dtype: 'int64', shape: [1, 4], value: 7 });
+  });
+  it.each(['sr=', 'sr=sixteen', '=3', 'x:float32:1xA=2'])('rejects --input %s (usage error naming the option)', (text) => {
+    expect(() => parseInputOption(text)).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringContaining('--input') }));
+  });
+  it('--dim takes a positional key and an expression dim as they are', () => {
+    expect(parseDimOption('input_ids[1]=128')).toEqual(['input_ids[1]', 128]);
+    expect(parseDimOption('past_sequence_length + sequence_length=9')).toEqual(['past_sequence_length + sequence_length', 9]);
+  });
+});
