@@ -369,6 +369,48 @@ describe('sequence ops vs onnxruntime', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Python onnx's own shape inference (infer_shapes with data_prop, written by export_models.py)
+
+describe('agreement with python onnx infer_shapes(data_prop=True)', () => {
+  const reference = JSON.parse(readFileSync(join(FIXTURES, 'onnx_shapes.json'), 'utf8')) as Record<string, { values: Record<string, (number | string | null)[]> }>;
+  test.each(Object.keys(reference))('%s', (name) => {
+    const model = decodeModel(fixture(`${name}.onnx`), name);
+    const graph = undeclared(model.graph!);
+    const ours = inferShapes(graph, { opsets: opsetsOf(model) });
+    const outputs = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
+    // onnx keeps dim names the exporter gave outputs (`frames`, torch's `Resizesegmentation_dim_0`): a name
+    // made of no input dim is one of its own, like its `unk__N`.
+    const inputNames = new Set((graph.input ?? []).flatMap((i) => (i.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam ?? '')).filter(Boolean));
+    const own = (d: string) => d.startsWith('unk__') || !inputNames.has(d);
+    let dims = 0;
+    let agree = 0;
+    let finer = 0;
+    const disagree: string[] = [];
+    for (const [value, theirs] of Object.entries(reference[name]!.values)) {
+      if (!outputs.has(value)) continue;
+      const mine = ours.get(value)?.shape;
+      if (!mine || mine.length !== theirs.length) {
+        disagree.push(`${value}: onnx ${JSON.stringify(theirs)}, ours ${JSON.stringify(mine)}`);
+        continue;
+      }
+      theirs.forEach((d, i) => {
+        dims++;
+        const m = mine[i]!;
+        if (d === null || (typeof d === 'string' && own(d))) {
+          if (!isUnknownDim(m)) finer++;
+          else agree++;
+        } else if (m === d) agree++;
+        else disagree.push(`${value}[${i}]: onnx ${JSON.stringify(d)}, ours ${JSON.stringify(m)}`);
+      });
+    }
+    const line = `${name} vs python onnx: ${agree}/${dims} dims the same, ${finer} known to us where onnx has none, ${disagree.length} different`;
+    figures.push(line);
+    console.log(line + (disagree.length ? `\n  ${disagree.slice(0, 10).join('\n  ')}` : ''));
+    expect(disagree).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // Real models nobody here made
 
 /** Feeds for a model's declared inputs, symbolic dims from `dims`. */

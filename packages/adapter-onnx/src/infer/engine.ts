@@ -190,9 +190,18 @@ class NodeCtx implements Ctx {
   has(i: number): boolean {
     return !!this.node.input?.[i];
   }
+  private inputs?: (Val | undefined)[];
   input(i: number): Val | undefined {
-    const name = this.node.input?.[i];
-    return name ? this.get(name) : undefined;
+    const names = this.node.input;
+    if (!names || i >= names.length || i < 0) return undefined;
+    const cache = (this.inputs ??= new Array(names.length));
+    let v = cache[i];
+    if (v === undefined) {
+      const name = names[i];
+      v = name ? this.get(name) : undefined;
+      cache[i] = v;
+    }
+    return v;
   }
   shape(i: number): Dim[] | undefined {
     return this.input(i)?.shape;

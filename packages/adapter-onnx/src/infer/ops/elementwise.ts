@@ -43,11 +43,18 @@ function computeValue(c: Ctx, indices: readonly number[], outShape: Dim[] | unde
   return out;
 }
 
+const broadcast2 = (a: Dim[] | undefined, b: Dim[] | undefined): Dim[] | undefined => (a && b ? (a === b ? a : broadcast([a, b])) : undefined);
+
 /** A broadcasting op over the given inputs; `dtype` of the output (default: input `dtypeFrom`). */
 function broadcasting(opts: { fn?: ElemFn; dtype?: string; dtypeFrom?: number; inputs?: readonly number[] } = {}): Rule {
   return (c) => {
-    const idx = opts.inputs ?? Array.from({ length: c.inputCount }, (_, i) => i).filter((i) => c.has(i));
-    const shape = broadcast(idx.map((i) => c.shape(i)));
+    let idx = opts.inputs;
+    if (!idx) {
+      const given: number[] = [];
+      for (let i = 0; i < c.inputCount; i++) if (c.has(i)) given.push(i);
+      idx = given;
+    }
+    const shape = idx.length === 2 ? broadcast2(c.shape(idx[0]!), c.shape(idx[1]!)) : broadcast(idx.map((i) => c.shape(i)));
     const dtype = opts.dtype ?? c.dtype(opts.dtypeFrom ?? idx[0] ?? 0);
     const out: Val = { shape, dtype };
     if (opts.fn && (isIntType(dtype) || dtype === undefined || isFloatType(dtype) || opts.dtype === 'bool')) {
