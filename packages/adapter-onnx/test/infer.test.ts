@@ -368,6 +368,50 @@ describe('sequence ops vs onnxruntime', () => {
   });
 });
 
+describe('more ops vs onnxruntime (models built here)', () => {
+  test('losses, AffineGrid, Optional, com.microsoft Pad / CDist / UnfoldTensor, TfIdfVectorizer', async () => {
+    const attrS = (name: string, s: string) => ({ name, type: 3, s: new TextEncoder().encode(s) });
+    const attrI = (name: string, i: number) => ({ name, type: 2, i });
+    const attrInts = (name: string, ints: number[]) => ({ name, type: 7, ints });
+    const nodes = [
+      { opType: 'NegativeLogLikelihoodLoss', input: ['scores', 'target'], output: ['nll_none'], attribute: [attrS('reduction', 'none')] },
+      { opType: 'NegativeLogLikelihoodLoss', input: ['scores', 'target'], output: ['nll_mean'] },
+      { opType: 'SoftmaxCrossEntropyLoss', input: ['scores', 'target'], output: ['sce', 'log_prob'], attribute: [attrS('reduction', 'sum')] },
+      { opType: 'AffineGrid', input: ['theta', 'size'], output: ['grid'] },
+      { opType: 'Optional', input: ['scores'], output: ['opt'] },
+      { opType: 'OptionalGetElement', input: ['opt'], output: ['from_opt'] },
+      { opType: 'Pad', domain: 'com.microsoft', input: ['scores', 'pads'], output: ['ms_pad'] },
+      { opType: 'CDist', domain: 'com.microsoft', input: ['a', 'b'], output: ['cdist'] },
+      { opType: 'UnfoldTensor', domain: 'com.microsoft', input: ['a'], output: ['unfold'], attribute: [attrI('dim', 0), attrI('size', 2), attrI('step', 1)] },
+      { opType: 'TfIdfVectorizer', input: ['tokens'], output: ['tfidf'], attribute: [attrS('mode', 'TF'), attrI('min_gram_length', 1), attrI('max_gram_length', 1), attrI('max_skip_count', 0), attrInts('ngram_counts', [0]), attrInts('ngram_indexes', [0, 1, 2]), attrInts('pool_int64s', [1, 2, 3])] },
+    ];
+    const outputs = ['nll_none', 'nll_mean', 'sce', 'log_prob', 'grid', 'from_opt', 'ms_pad', 'cdist', 'unfold', 'tfidf'];
+    const bytes = onnx.ModelProto.encode({
+      irVersion: 9,
+      opsetImport: [{ domain: '', version: 20 }, { domain: 'com.microsoft', version: 1 }],
+      graph: {
+        name: 'more_ops',
+        node: nodes,
+        input: [f32('scores', ['n', 5, 'd']), { name: 'target', type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'n' }, { dimParam: 'd' }] } } } }, f32('theta', ['n', 2, 3]), f32('a', ['m', 4]), f32('b', ['k', 4]), { name: 'tokens', type: { tensorType: { elemType: 7, shape: { dim: [{ dimParam: 'n' }, { dimValue: 6 }] } } } }],
+        initializer: [i64('size', [2, 3, 7, 9]), i64('pads', [0, 1, 2, 0, 0, 3])],
+        output: outputs.map((name) => ({ name })),
+      },
+    } as never).finish();
+    const model = decodeModel(bytes, 'more_ops');
+    const observed = await observe(bytes, model, {
+      scores: { dtype: 'float32', shape: [2, 5, 3] },
+      target: { dtype: 'int64', shape: [2, 3], fill: (i) => i % 5 },
+      theta: { dtype: 'float32', shape: [2, 2, 3] },
+      a: { dtype: 'float32', shape: [6, 4] },
+      b: { dtype: 'float32', shape: [3, 4] },
+      tokens: { dtype: 'int64', shape: [2, 6], fill: (i) => i % 4 },
+    });
+    const m = compare(model.graph!, inferShapes(model.graph!), observed, { n: 2, d: 3, m: 6, k: 3 });
+    expect(m.misses).toEqual([]);
+    expect(m.total).toBeGreaterThanOrEqual(outputs.length);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Python onnx's own shape inference (infer_shapes with data_prop, written by export_models.py)
 

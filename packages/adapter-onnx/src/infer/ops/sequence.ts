@@ -104,7 +104,21 @@ const concatFromSequence: Rule = (c) => {
   return { shape: el.shape.map((d, i) => (i === axis ? (seq!.length === undefined ? c.fresh(0, i) : mul(d, n)) : d)), dtype: el.dtype };
 };
 
+/** SequenceMap: the body runs on each element (sequence inputs give it one element, tensors themselves). */
+const sequenceMap: Rule = (c) => {
+  const body = c.graph('body');
+  const first = seqOf(c.input(0));
+  if (!body || !first) return [];
+  const inputs = Array.from({ length: c.inputCount }, (_, i) => {
+    const v = c.input(i);
+    return v?.sequence ? v.sequence.element : v;
+  });
+  const outs = c.body(body, inputs) ?? [];
+  return Array.from({ length: c.outputCount }, (_, i) => ({ sequence: { element: outs[i] ?? {}, length: first.length } }));
+};
+
 export const SEQUENCE_RULES: RuleTable = {
+  SequenceMap: sequenceMap,
   SequenceConstruct: construct,
   SequenceEmpty: empty,
   SplitToSequence: splitToSequence,

@@ -733,6 +733,32 @@ const multinomial: Rule = (c) => {
 
 const nonMaxSuppression: Rule = (c) => ({ shape: [c.fresh(0, 0), 3], dtype: 'int64' });
 
+const affineGrid: Rule = (c) => {
+  const size = c.value(1);
+  if (!size || (size.length !== 4 && size.length !== 5)) return { dtype: c.dtype(0) };
+  return { shape: [size[0]!, ...size.slice(2), size.length - 2], dtype: c.dtype(0) };
+};
+
+/** Loss ops: a scalar with reduction mean / sum, the target's shape with none; SoftmaxCrossEntropyLoss's log_prob like the scores. */
+const loss: Rule = (c) => {
+  const loss: Val = { shape: c.str('reduction', 'mean') === 'none' ? c.shape(1) : [], dtype: c.dtype(0) };
+  return c.opType === 'SoftmaxCrossEntropyLoss' ? [loss, like(c)] : loss;
+};
+
+const tfIdf: Rule = (c) => {
+  const s = c.shape(0);
+  const indexes = c.ints('ngram_indexes') ?? [];
+  const width = indexes.length ? Math.max(...indexes) + 1 : c.fresh(0, 0);
+  if (!s || s.length === 0 || s.length > 2) return { dtype: 'float32' };
+  return { shape: s.length === 1 ? [width] : [s[0]!, width], dtype: 'float32' };
+};
+
+/** StringNormalizer may drop stop words: the last dim is unknown. */
+const stringNormalizer: Rule = (c) => {
+  const s = c.shape(0);
+  return { shape: s && s.length > 0 ? [...s.slice(0, -1), c.fresh(0, s.length - 1)] : s, dtype: 'string' };
+};
+
 const det: Rule = (c) => {
   const s = c.shape(0);
   return { shape: s && s.length >= 2 ? s.slice(0, -2) : undefined, dtype: c.dtype(0) };
@@ -788,12 +814,51 @@ export const SHAPE_RULES: RuleTable = {
   NonMaxSuppression: nonMaxSuppression,
   Det: det,
   OptionalGetElement: (c) => like(c),
+  Optional: (c) => (c.has(0) ? like(c) : undefined),
+  AffineGrid: affineGrid,
+  NegativeLogLikelihoodLoss: loss,
+  SoftmaxCrossEntropyLoss: loss,
+  TfIdfVectorizer: tfIdf,
+  StringNormalizer: stringNormalizer,
+  RegexFullMatch: (c) => like(c, 0, 'bool'),
+  StringConcat: (c) => ({ shape: broadcast([c.shape(0), c.shape(1)]), dtype: 'string' }),
+  TensorScatter: (c) => like(c),
   OptionalHasElement: () => ({ shape: [], dtype: 'bool' }),
 };
 
 /** com.microsoft ops of this category. */
 export const SHAPE_MS_RULES: RuleTable = {
   Range: range,
+  GridSample: gridSample,
+  // com.microsoft Pad: the opset 11 form (pads as an input)
+  Pad: (c) => {
+    const s = c.shape(0);
+    const pads = c.value(1);
+    if (!s) return { dtype: c.dtype(0) };
+    if (!pads || pads.length !== 2 * s.length) return { shape: freshShape(c, 0, s.length), dtype: c.dtype(0) };
+    return { shape: s.map((d, a) => add(add(d, pads[a]!), pads[a + s.length]!)), dtype: c.dtype(0) };
+  },
+  CDist: (c) => {
+    const a = c.shape(0);
+    const b = c.shape(1);
+    return { shape: a && b && a.length === 2 && b.length === 2 ? [a[0]!, b[0]!] : undefined, dtype: c.dtype(0) };
+  },
+  UnfoldTensor: (c) => {
+    const s = c.shape(0);
+    if (!s) return { dtype: c.dtype(0) };
+    const axis = axisOf(c.int('dim', -1), s.length);
+    const size = c.int('size', 1);
+    const step = c.int('step', 1);
+    if (step <= 0) fail('UnfoldTensor step');
+    return { shape: [...s.map((d, i) => (i === axis ? add(floorDiv(sub(d, size), step), 1) : d)), size], dtype: c.dtype(0) };
+  },
+  TorchEmbedding: (c) => {
+    const w = c.shape(0);
+    const idx = c.shape(1);
+    return { shape: w && idx && w.length === 2 ? [...idx, w[1]!] : undefined, dtype: c.dtype(0) };
+  },
+  MoE: (c) => like(c),
+  QMoE: (c) => like(c),
   ExpandDims: (c) => {
     const s = c.shape(0);
     const axis = scalarOf(c.input(1));
