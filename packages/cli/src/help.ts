@@ -47,8 +47,9 @@ Inputs:
   --input <name:dtype:shape>
                             set an input, e.g. --input images:float32:1x3x224x224 (repeatable;
                             name:shape keeps the model's dtype; scalar for a 0-d shape)
-  --input <name=value>      fill an input with a value: --input sr=16000, --input use_cache_branch=true
-                            (shape and dtype from the model; or --input sr:int64:scalar=16000)
+  --input <name=value>      fill an input with a value: --input sr=16000, or
+                            --input use_cache_branch=true (shape and dtype from the model;
+                            or give them too: --input sr:int64:scalar=16000)
   --dim <name=value>        value of a symbolic dim, e.g. --dim seq_len=128 (repeatable); dims written
                             as expressions (past_sequence_length + sequence_length) are computed;
                             an unnamed dim by position: --dim 'input_ids[1]=128'
