@@ -50,9 +50,9 @@ Inputs:
   --input <name=value>      fill an input with a value: --input sr=16000, or
                             --input use_cache_branch=true (shape and dtype from the model;
                             or give them too: --input sr:int64:scalar=16000)
-  --dim <name=value>        value of a symbolic dim, e.g. --dim seq_len=128 (repeatable); dims written
-                            as expressions (past_sequence_length + sequence_length) are computed;
-                            an unnamed dim by position: --dim 'input_ids[1]=128'
+  --dim <name=value>        value of a symbolic dim, e.g. --dim seq_len=128 (repeatable);
+                            dims written as expressions (past_sequence_length + sequence_length)
+                            are computed; an unnamed dim by position: --dim 'input_ids[1]=128'
   --max-input-bytes <size>  refuse mock inputs larger than this (default 2GB)
 
 Runtime:
