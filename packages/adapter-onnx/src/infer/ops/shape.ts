@@ -19,7 +19,7 @@ import {
   type Dim,
 } from '../dims.js';
 import { axisOf, broadcast, clampDim, fail, like, MAX_RANK, numbers, scalarOf, sumDims, type Ctx, type Rule, type RuleTable, type Val } from '../context.js';
-import { broadcastIndex, concreteSize, constantVal, decodeTensor, MAX_VALUE_ELEMENTS, tensorVal } from '../values.js';
+import { broadcastIndex, concreteSize, constantVal, decodeTensor, gatherAxes, MAX_VALUE_ELEMENTS, tensorVal } from '../values.js';
 import { dtypeOfCode } from './elementwise.js';
 
 /** Int64 bounds used as "to the end" (INT32_MAX too, as onnxruntime's symbolic inference). */
@@ -156,8 +156,34 @@ const transpose: Rule = (c) => {
   if (!s) return { dtype: c.dtype(0) };
   const perm = c.ints('perm') ?? s.map((_, i) => s.length - 1 - i);
   if (perm.length !== s.length) fail('Transpose perm rank');
-  const out: Val = { shape: perm.map((p) => s[axisOf(p, s.length)]!), dtype: c.dtype(0) };
-  if (s.length <= 1) out.value = c.value(0);
+  const axes = perm.map((p) => axisOf(p, s.length));
+  if (new Set(axes).size !== axes.length) fail('Transpose perm repeats an axis');
+  const out: Val = { shape: axes.map((p) => s[p]!), dtype: c.dtype(0) };
+  const v = c.value(0);
+  if (v && s.length <= 1) out.value = v;
+  else if (v && s.every((d) => typeof d === 'number')) {
+    // out[i…] = in[j…] with j[axes[a]] = i[a]
+    const inShape = s as number[];
+    const strides: number[] = new Array(inShape.length).fill(1);
+    for (let a = inShape.length - 2; a >= 0; a--) strides[a] = strides[a + 1]! * inShape[a + 1]!;
+    const outShape = out.shape as number[];
+    const total = outShape.reduce((x, y) => x * y, 1);
+    if (total === v.length) {
+      const vals: Dim[] = [];
+      const idx: number[] = new Array(outShape.length).fill(0);
+      for (let k = 0; k < total; k++) {
+        let flat = 0;
+        for (let a = 0; a < idx.length; a++) flat += idx[a]! * strides[axes[a]!]!;
+        vals.push(v[flat]!);
+        for (let a = idx.length - 1; a >= 0; a--) {
+          idx[a]!++;
+          if (idx[a]! < outShape[a]!) break;
+          idx[a] = 0;
+        }
+      }
+      out.value = vals;
+    }
+  }
   return out;
 };
 
@@ -316,14 +342,9 @@ const slice: Rule = (c) => {
   });
   const result: Val = { shape: out, dtype };
   const v = c.value(0);
-  if (v && s.length === 1 && typeof out[0] === 'number' && starts1[0] !== undefined) {
-    const vals: Dim[] = [];
-    for (let k = 0, i = starts1[0]!; k < out[0]; k++, i += stepsAt[0]!) {
-      const x = v[i];
-      if (x === undefined) return result;
-      vals.push(x);
-    }
-    result.value = vals;
+  if (v && s.every((d) => typeof d === 'number') && out.every((d) => typeof d === 'number') && starts1.every((x) => x !== undefined)) {
+    const vals = gatherAxes(v, s as number[], out as number[], (a, i) => starts1[a]! + i * stepsAt[a]!);
+    if (vals) result.value = vals;
   }
   return result;
 };
