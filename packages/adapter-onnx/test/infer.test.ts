@@ -654,6 +654,27 @@ describe('robustness', () => {
     expect(v.get('s')?.value).toEqual(['n', 3]);
   });
 
+  test('inputs and outer values: given shapes, values, -1 / ? as unknown, outer scope for a subgraph', () => {
+    const g: GraphProto = {
+      node: [
+        { opType: 'Add', input: ['x', 'outer_bias'], output: ['y'] },
+        { opType: 'Shape', input: ['y'], output: ['s'] },
+        { opType: 'Mul', input: ['flag', 'flag'], output: ['f2'] },
+      ],
+      input: [f32('x', ['n', 3]), { name: 'flag', type: { tensorType: { elemType: 7, shape: { dim: [] } } } }],
+    };
+    const outer = new Map<string, InferredValue>([['outer_bias', { shape: [3], dtype: 'float32' }]]);
+    const v = inferShapes(g, { outer, inputs: { flag: { value: 3n } }, dims: { n: 5 } });
+    expect(v.get('y')?.shape).toEqual([5, 3]);
+    expect(v.get('s')?.value).toEqual([5, 3]);
+    expect(v.get('f2')?.value).toEqual([9]);
+    const w = inferShapes(g, { outer, inputs: { x: { shape: [-1, '?'] } } });
+    expect(isUnknownDim(w.get('y')!.shape![0]!)).toBe(true);
+    expect(w.get('y')?.shape?.[1]).toBe(3);
+    const u = inferShapes(g, { outer: new Map([['outer_bias', { shape: [-1] }]]) });
+    expect(u.get('y')?.shape).toEqual(['n', 3]);
+  });
+
   test('nodes out of order are sorted; a cycle does not hang', () => {
     const g: GraphProto = {
       node: [

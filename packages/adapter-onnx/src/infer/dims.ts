@@ -512,7 +512,7 @@ export function parseDim(text: string): Dim {
   if (have !== undefined) return have;
   let d: Dim;
   const trimmed = text.trim();
-  if (trimmed === '') d = sym(UNKNOWN_PREFIX); // an empty dim_param names nothing: unknown
+  if (trimmed === '' || trimmed === '?') d = sym(UNKNOWN_PREFIX); // an empty dim_param (or '?') names nothing: unknown
   else if (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(trimmed)) d = sym(trimmed);
   else if (/^-?\d+$/.test(trimmed)) d = Number(trimmed);
   else {

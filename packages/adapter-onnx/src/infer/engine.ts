@@ -115,9 +115,10 @@ export function declaredVal(state: State, vi: ValueInfoProto): Val | undefined {
   return out;
 }
 
-function inputVal(state: State, given: EngineInput, declared: Val | undefined): Val {
+function inputVal(state: State, given: EngineInput, declared: Val | undefined, name: string): Val {
   const out: Val = { ...declared };
-  if (given.shape) out.shape = given.shape.map((d) => state.subst(fromSymDim(d)));
+  // A negative or non-integer number is no dim: unknown there.
+  if (given.shape) out.shape = given.shape.map((d, axis) => (typeof d === 'number' && !(Number.isSafeInteger(d) && d >= 0) ? freshDim(name, axis) : state.subst(fromSymDim(d))));
   if (given.dtype) out.dtype = given.dtype;
   if (given.value !== undefined && out.shape) {
     const n = concreteSize(out.shape);
@@ -316,7 +317,7 @@ export function runGraph(graph: GraphProto, state: State, parent: Lookup | undef
     }
     const g = given?.[name];
     if (local.has(name) && !g) return; // an initializer listed as an input (IR < 4): the initializer
-    local.set(name, g ? inputVal(state, g, declared) : (declared ?? {}));
+    local.set(name, g ? inputVal(state, g, declared, name) : (declared ?? {}));
   });
 
   // Declared types of intermediates and outputs, parsed when a node needs them.

@@ -7,6 +7,7 @@ import type { GraphProto, NodeProto } from '../proto.js';
 import { isIntType, valueOf, type Val } from './values.js';
 import { fromSymDim, toSymDim, type Dim, type SymDim } from './dims.js';
 import { runGraph, State } from './engine.js';
+import { freshDim } from './context.js';
 
 export type { SymDim } from './dims.js';
 export { evaluateDim, parseDimExpression, isUnknownDim, UNKNOWN_PREFIX } from './dims.js';
@@ -65,9 +66,10 @@ function toPublic(v: Val, memo: WeakMap<Dim[], SymDim[]>): InferredValue {
   return out;
 }
 
-function fromPublic(v: InferredValue): Val {
+function fromPublic(v: InferredValue, name: string): Val {
   const out: Val = {};
-  if (v.shape) out.shape = v.shape.map(fromSymDim);
+  // a negative or fractional number is no dim (some callers write -1 for unknown): unknown there
+  if (v.shape) out.shape = v.shape.map((d, axis) => (typeof d === 'number' && !(Number.isSafeInteger(d) && d >= 0) ? freshDim(name, axis) : fromSymDim(d)));
   if (v.dtype) out.dtype = v.dtype;
   if (v.value) out.value = v.value.map(fromSymDim);
   return out;
@@ -83,7 +85,7 @@ export function inferGraph(graph: GraphProto, options: InferGraphOptions = {}): 
     parent = (name) => {
       if (memo.has(name)) return memo.get(name);
       const iv = outer.get(name);
-      const v = iv ? fromPublic(iv) : undefined;
+      const v = iv ? fromPublic(iv, name) : undefined;
       if (v?.shape) v.shape = v.shape.map((d) => state.subst(d));
       memo.set(name, v);
       return v;
