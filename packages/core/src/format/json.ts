@@ -4,6 +4,7 @@ import {
   bool,
   build,
   count,
+  COUNT_SCHEMA,
   is,
   isAmount,
   isCount,
@@ -16,6 +17,7 @@ import {
   stringList,
   type CheckContext,
   type Fields,
+  type JsonSchema,
 } from './schema.js';
 import type { OutputFormatDescriptor } from './types.js';
 
@@ -81,6 +83,8 @@ interface V1Context extends CheckContext {
 }
 
 const provenance = oneOf(['observed', 'static', 'unknown']);
+/** MACs: a non-negative number (exact integers in practice; a formula may give a fraction). */
+const AMOUNT_SCHEMA = { type: 'number', minimum: 0 };
 
 const PROVENANCE: Fields<LayerRow['provenance'], LayerJSON['provenance'], V1Context> = {
   shape: { read: (p) => p.shape, check: provenance },
@@ -100,7 +104,7 @@ const LAYER: Fields<LayerRow, LayerJSON, V1Context> = {
   trainableParams: { read: (r) => r.trainableParams, check: optional(count) },
   paramBytes: { read: (r) => r.paramBytes, check: count },
   storedParamBytes: { read: (r) => r.storedParamBytes, check: optional(count) },
-  macs: { read: (r) => r.macs ?? null, check: is((v) => v === null || isAmount(v), 'a non-negative number or null') },
+  macs: { read: (r) => r.macs ?? null, check: is((v) => v === null || isAmount(v), 'a non-negative number or null', { anyOf: [AMOUNT_SCHEMA, { type: 'null' }] }) },
   sharedWith: { read: (r) => (r.sharedWith === undefined ? undefined : [...r.sharedWith]), check: optional(stringList) },
   executed: { read: (r) => r.executed, check: bool },
   provenance: { read: (r) => build(PROVENANCE, r.provenance), check: object(PROVENANCE) },
@@ -116,7 +120,7 @@ const MODEL: Fields<ModelSummary['model'], SummaryJSON['model'], V1Context> = {
 
 const INPUT: Fields<SummaryInput, SummaryJSON['inputs'][number], V1Context> = {
   name: { read: (i) => i.name, check: str },
-  shape: { read: (i) => [...i.shape], check: is((v) => Array.isArray(v) && v.every(isCount), 'an array of non-negative integers') },
+  shape: { read: (i) => [...i.shape], check: is((v) => Array.isArray(v) && v.every(isCount), 'an array of non-negative integers', { type: 'array', items: COUNT_SCHEMA }) },
   dtype: { read: (i) => i.dtype, check: str },
   bytes: { read: (i) => i.bytes, check: count },
 };
@@ -140,7 +144,7 @@ const TOTALS: Fields<SummaryTotals, SummaryJSON['totals'], V1Context> = {
     read: (t) => (t.paramDTypes === undefined ? undefined : build(PARAM_DTYPES, t.paramDTypes)),
     check: optional(object(PARAM_DTYPES)),
   },
-  macs: { read: (t) => t.macs, check: is(isAmount, 'a non-negative number') },
+  macs: { read: (t) => t.macs, check: is(isAmount, 'a non-negative number', AMOUNT_SCHEMA) },
 };
 
 const MEMORY: Fields<MemoryEstimate, MemoryEstimate, V1Context> = {
@@ -156,10 +160,10 @@ const MEMORY: Fields<MemoryEstimate, MemoryEstimate, V1Context> = {
 };
 
 const SUMMARY: Fields<ModelSummary, SummaryJSON, V1Context> = {
-  schemaVersion: { read: () => 1, check: is((v) => v === 1, '1') },
+  schemaVersion: { read: () => 1, check: is((v) => v === 1, '1', { const: 1 }) },
   model: { read: (s) => build(MODEL, s.model), check: object(MODEL) },
   device: { read: (s) => s.device, check: str },
-  batchSize: { read: (s) => s.batchSize, check: is((v) => isCount(v) && v >= 1, 'a positive integer') },
+  batchSize: { read: (s) => s.batchSize, check: is((v) => isCount(v) && v >= 1, 'a positive integer', { ...COUNT_SCHEMA, minimum: 1 }) },
   inputs: { read: (s) => s.inputs.map((i) => build(INPUT, i)), check: list(object(INPUT)) },
   layers: { read: (s) => s.layers.map((r) => build(LAYER, r)), check: list(object(LAYER, layerInvariants)) },
   totals: { read: (s) => build(TOTALS, s.totals), check: object(TOTALS, totalsInvariants) },
@@ -244,3 +248,18 @@ export const jsonFormat: OutputFormatDescriptor<'json'> = {
   options: [],
   render: (summary) => JSON.stringify(toJSON(summary), null, 2),
 };
+
+/**
+ * The JSON Schema (draft 2020-12) of schema v1, made from the same key tables `toJSON` writes
+ * and `validateSummaryJSON` checks. It says the structure; the sums and links between keys (totals
+ * = Σ rows, parents listed first) are `validateSummaryJSON`'s. Published as `@modelsummary/core/schema.json`.
+ */
+export function summaryJSONSchema(): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://unpkg.com/@modelsummary/core/schema.json',
+    title: 'modelsummary summary (schema version 1)',
+    description: 'What toJSON(summary) and `modelsummary --format json` print. Byte figures are exact integers in bytes.',
+    ...(object(SUMMARY).schema ?? {}),
+  };
+}
