@@ -1,9 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset.js';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  target: 'es2022',
-});
+export default packageBuild({ entry: { index: 'src/index.ts', node: 'src/node.ts' } });

@@ -1,17 +1,14 @@
 import { chmodSync, readFileSync } from 'node:fs';
 import { OUTPUT_FORMATS } from '@modelsummary/core';
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset.js';
 import { formatInfo } from './src/format-info.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
-export default defineConfig({
+export default packageBuild({
   // bin.ts starts with `#!/usr/bin/env node` (esbuild keeps an entry's hashbang).
   entry: { bin: 'src/bin.ts', index: 'src/index.ts' },
-  format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
-  clean: true,
-  target: 'es2022',
   platform: 'node',
   // Heavy modules (core's formatters, adapters, runtimes) are imported lazily: chunks keep
   // `--version` / `--help` from loading them.
