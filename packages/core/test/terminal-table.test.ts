@@ -66,6 +66,9 @@ describe('repeated identical blocks', () => {
     // 12 blocks × 72 params, 12 × 64 MACs; shapes into the first block and out of the last.
     expect(repeat).toMatch(/\[1, 8\]\s+\[1, 8\]\s+864\s+768$/);
     expect(folded).not.toContain('layers.5');
+    // …and their output bytes: 12 blocks × 2 nodes × 32 B.
+    expect(rowLines(formatSummary(s, { columns: ['outputBytes'] })).find((l) => l.includes('×12'))).toMatch(/768 B$/);
+    expect(rowLines(formatSummary(s, { depth: 1, columns: ['outputBytes'] }))[0]).toMatch(/768 B$/);
     // Numbering stays that of the full table: the head is the second top-level row either way.
     expect(rowLines(folded).at(-1)).toMatch(/head\/Gemm \(Gemm\): 1-2/);
     const expanded = formatSummary(s, { foldRepeats: false });

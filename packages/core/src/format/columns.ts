@@ -171,7 +171,7 @@ export function cellText(v: VisibleRow, column: ColumnName, ctx: CellContext): s
     case 'kernel':
       return formatKernel(kernelOf(v.row.attributes));
     case 'outputBytes':
-      return !v.notExecuted && v.row.outputBytes > 0 ? formatBytes(v.row.outputBytes, ctx.units) : '--';
+      return !v.notExecuted && v.outputBytes > 0 ? formatBytes(v.outputBytes, ctx.units) : '--';
   }
 }
 

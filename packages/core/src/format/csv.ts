@@ -41,7 +41,7 @@ function csvValue(v: VisibleRow, column: ColumnName, totalParams: number): strin
       return k === undefined ? '' : typeof k === 'string' ? k : JSON.stringify(k);
     }
     case 'outputBytes':
-      return String(row.outputBytes);
+      return String(v.outputBytes);
   }
 }
 

@@ -14,6 +14,8 @@ export interface VisibleRow {
   trainableParams: number | undefined;
   /** Own + hidden descendants' known MACs. */
   macs: number;
+  /** Own + hidden descendants' output bytes (the activations of the subtree). */
+  outputBytes: number;
   /** Rows involved (own, hidden descendants) whose MACs are unknown. */
   unknownMacs: number;
   /**
@@ -54,6 +56,7 @@ function foldInto(target: VisibleRow, row: LayerRow, unknown: number): void {
   target.params += row.params;
   if (row.trainableParams !== undefined) target.trainableParams = (target.trainableParams ?? 0) + row.trainableParams;
   target.macs += row.macs ?? 0;
+  target.outputBytes += row.outputBytes;
   target.unknownMacs += unknown;
 }
 
@@ -160,6 +163,7 @@ function foldRows(summary: ModelSummary, limit: number, runs: ReadonlyMap<number
         params: row.params,
         trainableParams: row.trainableParams,
         macs: row.macs ?? 0,
+        outputBytes: row.outputBytes,
         unknownMacs: unknown,
         notExecuted: observed && !row.executed,
         folded: false,
