@@ -255,6 +255,25 @@ describe('exported models: inferred shapes vs the shapes onnxruntime observes', 
     for (const L of [15, 16, 24, 25, 1234, 16000]) expect(evaluateDim(frames!, { sequence_length: L })).toBe(Math.floor((Math.floor((L - 10) / 5) + 1 - 3) / 2) + 1);
   });
 
+  test('model-local functions (called twice; an attribute reference)', async () => {
+    const bytes = fixture('functions.onnx');
+    const model = decodeModel(bytes, 'functions');
+    const graph = undeclared(model.graph!);
+    const observed = await observe(bytes, model, { x: { dtype: 'float32', shape: [2, 5, 16] } });
+    const dims = { batch_size: 2, sequence_length: 5 };
+    const v = inferShapes(graph, { dims, opsets: opsetsOf(model), functions: model.functions ?? [] });
+    const m = compare(graph, v, observed, dims);
+    figures.push(`functions: ${m.matched}/${m.total}`);
+    expect(m.misses).toEqual([]);
+    expect(m.total).toBe(5);
+    const symbolic = inferShapes(graph, { opsets: opsetsOf(model), functions: model.functions ?? [] });
+    expect(symbolic.get('b2')?.shape).toEqual(['batch_size', 'sequence_length', 8]);
+    expect(symbolic.get('b2_shape')?.value).toEqual(['batch_size', 'sequence_length', 8]);
+    expect(symbolic.get('flat')?.shape).toEqual(['batch_size*sequence_length', 8]);
+    // without the functions: unknown, as any op without a rule
+    expect(inferShapes(graph).get('b2')?.shape).toBeUndefined();
+  });
+
   test('standard ops (opset 18): one branch per op', async () => {
     const feeds: Record<string, Feed> = {
       image: { dtype: 'float32', shape: [2, 3, 17, 22] },
@@ -772,6 +791,24 @@ describe('robustness', () => {
         expect(() => inferShapes(g, { dims: { batch_size: 2, sequence_length: 3 } }), `${file} round ${round}`).not.toThrow();
       }
     }
+  });
+
+  test('bounded work: a local function that calls itself twice', () => {
+    const f = {
+      name: 'Twice',
+      domain: 'loop.bomb',
+      input: ['x'],
+      output: ['y'],
+      node: [
+        { opType: 'Twice', domain: 'loop.bomb', input: ['x'], output: ['a'] },
+        { opType: 'Twice', domain: 'loop.bomb', input: ['a'], output: ['y'] },
+      ],
+    };
+    const g: GraphProto = { node: [{ opType: 'Twice', domain: 'loop.bomb', input: ['x'], output: ['y'] }], input: [f32('x', [2])] };
+    const t0 = performance.now();
+    const v = inferShapes(g, { functions: [f] });
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(v.get('y')?.shape).toBeUndefined();
   });
 
   test('garbage bytes never reach the inference (decodeModel throws a typed error); an empty graph is fine', () => {

@@ -4,8 +4,9 @@
  * throws (invalid input, an expression too large) leaves its outputs unknown; declared value_info
  * fills what a rule could not know. Work is bounded: a node budget over all bodies, a depth limit.
  */
+import type { onnx as OnnxTypes } from 'onnx-proto';
 import { dtypeName, int64, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto } from '../proto.js';
-import { attrs, freshDim, type Ctx } from './context.js';
+import { attrs, freshDim, type Ctx, type Rule } from './context.js';
 import { Expr, fromSymDim, isFresh, parseDim, substitute, type Dim, type SymDim } from './dims.js';
 import { ruleFor } from './ops/index.js';
 import { concreteSize, MAX_VALUE_ELEMENTS, tensorVal, valueOf, type Val } from './values.js';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   opsets?: Record<string, number>;
   /** Called when a rule throws (its outputs are then unknown): for diagnostics. */
   onRuleError?: (node: NodeProto, error: unknown) => void;
+  /** The model's local functions (ModelProto.functions): a node calling one is inferred through its body. */
+  functions?: readonly OnnxTypes.IFunctionProto[];
 }
 
 type Lookup = (name: string) => Val | undefined;
@@ -40,6 +43,8 @@ export class State {
   depth = 0;
   /** Values inside bodies, by name (the last pass wins). */
   readonly bodies = new Map<string, Val>();
+  /** Local functions by `domain:name`. */
+  readonly functions = new Map<string, OnnxTypes.IFunctionProto>();
   constructor(
     readonly options: EngineOptions,
     graph: GraphProto,
@@ -49,7 +54,18 @@ export class State {
     const opsets: Record<string, number> = {};
     for (const [k, v] of Object.entries(options.opsets ?? {})) opsets[k === 'ai.onnx' ? '' : k] = v;
     this.opsets = opsets;
-    this.budget = 8 * bodyNodes(graph) + 10_000;
+    for (const f of options.functions ?? []) if (f.name) this.functions.set(`${f.domain ?? ''}:${f.name}`, f);
+    // Function bodies are inferred once per call: the budget covers every call site once (in the
+    // graph, its bodies and the functions), not a call chain that multiplies (a function calling itself).
+    let functionNodes = 0;
+    let calls = 0;
+    const isCall = (n: NodeProto) => this.functions.has(`${n.domain ?? ''}:${n.opType ?? ''}`);
+    for (const f of this.functions.values()) {
+      functionNodes += f.node?.length ?? 0;
+      for (const n of f.node ?? []) if (isCall(n)) calls++;
+    }
+    if (this.functions.size > 0) for (const n of graph.node ?? []) if (isCall(n)) calls++;
+    this.budget = 8 * (bodyNodes(graph) + functionNodes * (calls + 1)) + 10_000;
   }
   /** Substitutes the given dim values. */
   subst(d: Dim): Dim {
@@ -240,17 +256,37 @@ class NodeCtx implements Ctx {
   fresh(out: number, axis: number): Dim {
     return freshDim(this.node.output?.[out] || `${this.node.name || this.opType}_${out}`, axis);
   }
-  body(graph: GraphProto, inputs: readonly (Val | undefined)[]): (Val | undefined)[] | undefined {
+  body(graph: GraphProto, inputs: readonly (Val | undefined)[], record = true): (Val | undefined)[] | undefined {
     if (this.state.depth >= MAX_DEPTH || this.state.budget <= 0) return undefined;
     this.state.depth++;
     try {
-      const r = runGraph(graph, this.state, this.get, inputs);
-      for (const [k, v] of r.local) this.state.bodies.set(k, v);
+      const r = runGraph(graph, this.state, record ? this.get : undefined, inputs);
+      if (record) for (const [k, v] of r.local) this.state.bodies.set(k, v);
       return r.outputs;
     } finally {
       this.state.depth--;
     }
   }
+}
+
+/**
+ * A node calling a local function: the function's body inferred with the node's inputs, attribute
+ * references (`ref_attr_name`) replaced by the node's attributes. Its inner values are no rows: not recorded.
+ */
+function callFunction(f: OnnxTypes.IFunctionProto, c: NodeCtx): (Val | undefined)[] | undefined {
+  const given = new Map((c.node.attribute ?? []).map((a) => [a.name ?? '', a]));
+  const node = (f.node ?? []).map((n) => {
+    if (!(n.attribute ?? []).some((a) => a.refAttrName)) return n;
+    const attribute = (n.attribute ?? []).flatMap((a) => {
+      if (!a.refAttrName) return [a];
+      const v = given.get(a.refAttrName);
+      return v ? [{ ...v, name: a.name }] : [];
+    });
+    return { ...n, attribute };
+  });
+  const body: GraphProto = { node, input: (f.input ?? []).map((name) => ({ name })), output: (f.output ?? []).map((name) => ({ name })) };
+  const inputs = (f.input ?? []).map((_, i) => c.input(i));
+  return c.body(body, inputs, false);
 }
 
 const validDim = (d: unknown): boolean => (typeof d === 'number' ? Number.isSafeInteger(d) && d >= 0 : d instanceof Expr);
@@ -334,7 +370,8 @@ export function runGraph(graph: GraphProto, state: State, parent: Lookup | undef
     const outputs = node.output ?? [];
     let results: readonly (Val | undefined)[] = [];
     if (state.depth === 0 || state.budget-- > 0) {
-      const rule = ruleFor(node.domain ?? '', node.opType ?? '');
+      const fn = state.functions.size > 0 ? state.functions.get(`${node.domain ?? ''}:${node.opType ?? ''}`) : undefined;
+      const rule: ((c: NodeCtx) => ReturnType<Rule>) | undefined = fn ? (c) => callFunction(fn, c) : ruleFor(node.domain ?? '', node.opType ?? '');
       if (rule) {
         try {
           const r = rule(new NodeCtx(node, get, state));

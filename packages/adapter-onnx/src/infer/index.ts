@@ -3,7 +3,10 @@
  * as expressions such as `past_sequence_length + sequence_length`), dtype, and the propagated
  * value of small int tensors (shape computations). The one entry point of this folder.
  */
+import type { onnx as OnnxTypes } from 'onnx-proto';
 import type { GraphProto, NodeProto } from '../proto.js';
+
+type FunctionProto = OnnxTypes.IFunctionProto;
 import { isIntType, valueOf, type Val } from './values.js';
 import { fromSymDim, toSymDim, type Dim, type SymDim } from './dims.js';
 import { runGraph, State } from './engine.js';
@@ -35,6 +38,8 @@ export interface InferGraphOptions extends InferOptions {
   opsets?: Record<string, number>;
   /** Called when an op rule fails on a node (its outputs are then unknown): diagnostics only. */
   onRuleError?: (node: NodeProto, error: unknown) => void;
+  /** The model's local functions (`ModelProto.functions`): a node that calls one is inferred through the function's body. */
+  functions?: readonly FunctionProto[];
 }
 
 /** Every value of a graph, and separately the values inside its control-flow bodies. */
