@@ -51,6 +51,7 @@ async function observe(bytes: Uint8Array, model: ModelProto, feeds: Record<strin
     const dims = new Map<string, number[]>();
     for (const [name, t] of Object.entries(out)) {
       dims.set(name, [...(t as { dims: readonly number[] }).dims]);
+      observedTypes.set(name, (t as { type: string }).type);
       (t as { dispose?: () => void }).dispose?.();
     }
     return dims;
@@ -59,20 +60,29 @@ async function observe(bytes: Uint8Array, model: ModelProto, feeds: Record<strin
   }
 }
 
+/** The element type onnxruntime reported for each value observed (by name, across models: names are checked per model). */
+const observedTypes = new Map<string, string>();
+
 interface Match {
   total: number;
   matched: number;
   misses: string[];
+  /** Values whose inferred dtype equals the runtime's, and the ones that differ. */
+  dtypes: number;
+  dtypeMisses: string[];
 }
 
 /** How many node outputs have the inferred shape (evaluated with `dims`) the runtime observed. */
 function compare(graph: GraphProto, inferred: Map<string, InferredValue>, observed: Map<string, number[]>, dims: Record<string, number>): Match {
-  const m: Match = { total: 0, matched: 0, misses: [] };
+  const m: Match = { total: 0, matched: 0, misses: [], dtypes: 0, dtypeMisses: [] };
   for (const node of graph.node ?? []) {
     for (const name of node.output ?? []) {
       const seen = name ? observed.get(name) : undefined;
       if (!seen) continue;
       m.total++;
+      const type = observedTypes.get(name);
+      if (type === inferred.get(name)?.dtype) m.dtypes++;
+      else m.dtypeMisses.push(`${node.opType} ${name}: inferred ${inferred.get(name)?.dtype}, observed ${type}`);
       const shape = inferred.get(name)?.shape;
       const got = shape?.map((d) => evaluateDim(d, dims));
       if (got && got.length === seen.length && got.every((d, i) => d === seen[i])) m.matched++;
@@ -105,14 +115,16 @@ async function checkAgainstRuntime(
   const a = compare(graph, concrete, observed, dims);
   const b = compare(graph, symbolic, observed, dims);
   const pct = (x: Match) => ((100 * x.matched) / Math.max(1, x.total)).toFixed(1);
-  const line = `${label}: ${a.matched}/${a.total} node outputs match the runtime with dims given (${pct(a)}%), ${b.matched}/${b.total} symbolic then evaluated (${pct(b)}%)`;
+  const line = `${label}: ${a.matched}/${a.total} node outputs match the runtime with dims given (${pct(a)}%), ${b.matched}/${b.total} symbolic then evaluated (${pct(b)}%); dtypes ${a.dtypes}/${a.total}`;
   figures.push(line);
   console.log(line + (a.misses.length ? `\n  misses:\n  ${a.misses.slice(0, 12).join('\n  ')}` : '') + (b.misses.length ? `\n  symbolic misses:\n  ${b.misses.slice(0, 12).join('\n  ')}` : ''));
   if (errors.length) console.log(`  rule errors: ${errors.slice(0, 5).join('; ')}`);
+  if (a.dtypeMisses.length) console.log(`  dtype misses:\n  ${a.dtypeMisses.slice(0, 8).join('\n  ')}`);
   const minimum = opts.minimum ?? 0.98;
   expect(a.total).toBeGreaterThan(0);
   expect(a.matched / a.total).toBeGreaterThanOrEqual(minimum);
   expect(b.matched / b.total).toBeGreaterThanOrEqual(minimum);
+  expect(a.dtypes / a.total).toBeGreaterThanOrEqual(minimum);
   return { symbolic, match: a, symbolicMatch: b };
 }
 
