@@ -92,8 +92,16 @@ function belowParent(name: string, parentName: string | undefined): string {
 /** The name a narrow table shows: below its parent's, without a trailing `/Type`; a repeat as `5…6`. */
 function shortName(v: VisibleRow, parentName: string | undefined, g: Glyphs): string {
   if (v.repeat) return repeatName(belowParent(v.row.name, parentName), belowParent(v.repeat.lastName, parentName), g);
-  return belowParent(withoutTypeSuffix(v.row.name, v.row.type), parentName);
+  const { name, type } = v.row;
+  if (isTypeName(name, type)) return ''; // `Add_1 (Add)` reads `Add_1` (see labelsOf)
+  return belowParent(withoutTypeSuffix(name, type), parentName);
 }
+
+/** `Add_1` for type `Add`: a name made of the type and a number. */
+const isTypeName = (name: string, type: string): boolean => name.startsWith(`${type}_`) && /^\d+$/.test(name.slice(type.length + 1));
+
+/** ` (Conv): 4-1` → `Conv: 4-1`, for a row whose name is not shown. */
+const typeFirst = (rest: string): string => rest.replace(/^( ×\d+)? \((.*)\)(: .*)$/, '$2$1$3');
 
 function labelsOf(rows: readonly VisibleRow[], g: Glyphs, ascii: boolean, short = false): Label[] {
   const names = new Map(rows.map((v) => [v.row.id, v.row.name] as const));
@@ -103,7 +111,10 @@ function labelsOf(rows: readonly VisibleRow[], g: Glyphs, ascii: boolean, short 
     const name = short && parts.name !== '' ? shortName(v, v.row.parentId === undefined ? undefined : names.get(v.row.parentId), g) : parts.name;
     const prefix = treePrefix(v, g);
     const n = cleanText(name, ascii);
-    const r = cleanText(rest, ascii);
+    // A name such as `Add_1` stands in for its type: `Add_1: 1-17`; another name cut away leaves `Conv: 4-1`.
+    const typeName = name === '' && parts.name !== '';
+    const shown = typeName && isTypeName(parts.name, v.row.type) ? `${parts.name}${typeFirst(rest).slice(v.row.type.length)}` : typeName ? typeFirst(rest) : rest;
+    const r = cleanText(shown, ascii);
     return { prefix, name: n, rest: r, prefixWidth: displayWidth(prefix), nameWidth: displayWidth(n), restWidth: displayWidth(r) };
   });
 }
@@ -202,7 +213,7 @@ function labelText(l: Label, width: number, ellipsis: string): [string, number] 
   const room = width - l.prefixWidth - l.restWidth;
   const name = room <= displayWidth(ellipsis) ? '' : truncateMiddle(l.name, room, ellipsis);
   // A name cut to nothing leaves the type: `(Conv): 4-1` reads `Conv: 4-1`.
-  const rest = name === '' ? l.rest.replace(/^( ×\d+)? \((.*)\)(: .*)$/, '$2$1$3') : l.rest;
+  const rest = name === '' ? typeFirst(l.rest) : l.rest;
   const text = l.prefix + name + rest;
   return [text, displayWidth(text)];
 }
