@@ -58,12 +58,15 @@ function narrowTree(g: Glyphs): Glyphs {
   return { ...g, tee: g.tee.slice(0, 1), elbow: g.elbow.slice(0, 1), pipe: g.pipe.slice(0, 1), blank: g.blank.slice(0, 1) };
 }
 
+/** `Add_1` for type `Add`: a name made of the type and a number. */
+const isTypeName = (name: string, type: string): boolean => name.startsWith(`${type}_`) && /^\d+$/.test(name.slice(type.length + 1));
+
 /** `conv1/Conv` → `conv1` when the type says the rest (`/Conv`, `/Conv_2`: the exporter's node name). */
 function withoutTypeSuffix(name: string, type: string): string {
   const at = name.lastIndexOf('/');
   if (at <= 0) return name;
   const last = name.slice(at + 1);
-  return last === type || (last.startsWith(`${type}_`) && /^\d+$/.test(last.slice(type.length + 1))) ? name.slice(0, at) : name;
+  return last === type || isTypeName(last, type) ? name.slice(0, at) : name;
 }
 
 /** `layers.0…11` for `layers.0 … layers.11` when only the last number differs. */
@@ -97,11 +100,12 @@ function shortName(v: VisibleRow, parentName: string | undefined, g: Glyphs): st
   return belowParent(withoutTypeSuffix(name, type), parentName);
 }
 
-/** `Add_1` for type `Add`: a name made of the type and a number. */
-const isTypeName = (name: string, type: string): boolean => name.startsWith(`${type}_`) && /^\d+$/.test(name.slice(type.length + 1));
 
-/** ` (Conv): 4-1` → `Conv: 4-1`, for a row whose name is not shown. */
-const typeFirst = (rest: string): string => rest.replace(/^( ×\d+)? \((.*)\)(: .*)$/, '$2$1$3');
+/** ` (Conv): 4-1` → `Conv: 4-1`, for a row whose name is not shown (a repeat's count, `×12` / `x12`, stays). */
+const typeFirst = (rest: string): string => rest.replace(/^( \S*\d+)? \((.*)\)(: .*)$/, '$2$1$3');
+
+/** ` (Add): 1-17` → `: 1-17`, after a name that says the type (`Add_1`). */
+const withoutType = (rest: string): string => rest.replace(/ \((.*)\)(: .*)$/, '$2');
 
 function labelsOf(rows: readonly VisibleRow[], g: Glyphs, ascii: boolean, short = false): Label[] {
   const names = new Map(rows.map((v) => [v.row.id, v.row.name] as const));
@@ -113,7 +117,7 @@ function labelsOf(rows: readonly VisibleRow[], g: Glyphs, ascii: boolean, short 
     const n = cleanText(name, ascii);
     // A name such as `Add_1` stands in for its type: `Add_1: 1-17`; another name cut away leaves `Conv: 4-1`.
     const typeName = name === '' && parts.name !== '';
-    const shown = typeName && isTypeName(parts.name, v.row.type) ? `${parts.name}${typeFirst(rest).slice(v.row.type.length)}` : typeName ? typeFirst(rest) : rest;
+    const shown = !typeName ? rest : isTypeName(parts.name, v.row.type) ? parts.name + withoutType(rest) : typeFirst(rest);
     const r = cleanText(shown, ascii);
     return { prefix, name: n, rest: r, prefixWidth: displayWidth(prefix), nameWidth: displayWidth(n), restWidth: displayWidth(r) };
   });
