@@ -75,13 +75,12 @@ export interface MemoryEstimate {
   totalBytes: number;
   peakActivationBytes: number;
   measuredPeakBytes?: number;
+  /** For a decoder with past / present key-value tensors: its key-value cache (not part of `totalBytes`). */
+  kvCache?: KVCacheEstimate;
 }
 
-/**
- * The memory block of a summary: the estimate plus, for a decoder with past / present key-value
- * tensors, its key-value cache. (`kvCache` joins `MemoryEstimate` once the JSON schema carries it.)
- */
-export type SummaryMemory = MemoryEstimate & { kvCache?: KVCacheEstimate };
+/** The memory block of a summary (the estimate, with the KV cache of a decoder). */
+export type SummaryMemory = MemoryEstimate;
 
 export interface SummaryInput {
   name: string;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldSummary } from '../src/fold.js';
 import { summarize } from '../src/summarize.js';
+import { formatSummary, toJSON, validateSummaryJSON } from '../src/format/index.js';
 import type { HookableModel, LayerEvent, LayerRecord } from '../src/contract.js';
 
 const layers: LayerRecord[] = [
@@ -67,5 +68,13 @@ describe('control-flow rows in the fold', () => {
     const s = await summarize(model, { dims: { seq: 8 }, inputs: [{ name: 'ids', value: 3 }] });
     expect(seen).toEqual([{ inputs: [{ name: 'ids', shape: [1, 8], dtype: 'int64', bytes: 64, value: 3 }], dims: { seq: 8, batch: 1 } }]);
     expect(s.memory.kvCache).toEqual({ bytesPerToken: 1024, bytes: 8192, tokens: 8 });
+    // the JSON carries it (and validates); the footer shows it, outside the estimated total
+    const json = toJSON(s);
+    expect(json.memory.kvCache).toEqual({ bytesPerToken: 1024, bytes: 8192, tokens: 8 });
+    expect(validateSummaryJSON(json)).toEqual([]);
+    expect(validateSummaryJSON({ ...json, memory: { ...json.memory, kvCache: { bytes: -1 } } }).length).toBeGreaterThan(0);
+    const table = formatSummary(s);
+    expect(table).toContain('KV cache (not in the total): 1.02 kB per token, 8.19 kB at 8 tokens');
+    expect(s.memory.totalBytes).toBe(s.memory.inputBytes + s.memory.activationBytes + s.memory.paramBytes);
   });
 });

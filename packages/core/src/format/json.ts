@@ -1,4 +1,4 @@
-import type { Dim, DType, ParamDTypes } from '../contract.js';
+import type { Dim, DType, KVCacheEstimate, ParamDTypes } from '../contract.js';
 import type { LayerRow, MemoryEstimate, ModelSummary, Provenance, SummaryInput, SummaryTotals } from '../summary.js';
 import {
   bool,
@@ -147,6 +147,12 @@ const TOTALS: Fields<SummaryTotals, SummaryJSON['totals'], V1Context> = {
   macs: { read: (t) => t.macs, check: is(isAmount, 'a non-negative number', AMOUNT_SCHEMA) },
 };
 
+const KV_CACHE: Fields<KVCacheEstimate, KVCacheEstimate, V1Context> = {
+  bytesPerToken: { read: (k) => k.bytesPerToken, check: count },
+  bytes: { read: (k) => k.bytes, check: count },
+  tokens: { read: (k) => k.tokens, check: count },
+};
+
 const MEMORY: Fields<MemoryEstimate, MemoryEstimate, V1Context> = {
   convention: { read: (m) => m.convention, check: oneOf(['default', 'torchsummary', 'torchinfo']) },
   inputBytes: { read: (m) => m.inputBytes, check: count },
@@ -157,6 +163,7 @@ const MEMORY: Fields<MemoryEstimate, MemoryEstimate, V1Context> = {
   totalBytes: { read: (m) => m.totalBytes, check: count },
   peakActivationBytes: { read: (m) => m.peakActivationBytes, check: count },
   measuredPeakBytes: { read: (m) => m.measuredPeakBytes, check: optional(count) },
+  kvCache: { read: (m) => (m.kvCache === undefined ? undefined : build(KV_CACHE, m.kvCache)), check: optional(object(KV_CACHE)) },
 };
 
 const SUMMARY: Fields<ModelSummary, SummaryJSON, V1Context> = {

@@ -90,6 +90,10 @@ export function memoryLines(memory: MemoryEstimate, units: UnitSystem = 'si', pa
         ['Peak activations (liveness)', f(memory.peakActivationBytes)],
       ];
       if (memory.measuredPeakBytes !== undefined) lines.push(['Measured peak (runtime)', f(memory.measuredPeakBytes)]);
+      if (memory.kvCache !== undefined) {
+        const kv = memory.kvCache;
+        lines.push(['KV cache (not in the total)', `${f(kv.bytesPerToken)} per token, ${f(kv.bytes)} at ${kv.tokens} token${kv.tokens === 1 ? '' : 's'}`]);
+      }
       return lines;
     }
   }
