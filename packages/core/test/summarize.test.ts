@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attributeToLayer, ForwardPassError, ModelSummaryError } from '../src/errors.js';
+import type { LayerEvent } from '../src/contract.js';
 import { resolveInputs } from '../src/inputs.js';
 import { peakLiveBytes } from '../src/memory.js';
 import { summarize } from '../src/summarize.js';
@@ -280,8 +281,8 @@ describe('the error contract: every failure typed, naming its step', () => {
     await expect(summarize(inRun)).rejects.toMatchObject({ code: 'FORWARD_FAILED', details: { step: 'run' } });
     const inRemover = Object.create(model, {
       registerHooks: {
-        value: (onEvent: (e: never) => void) => {
-          const remove = model.registerHooks(onEvent);
+        value: async (onEvent: (e: LayerEvent) => void) => {
+          const remove = await model.registerHooks(onEvent);
           return async () => {
             await remove();
             throw undefined;
@@ -318,7 +319,7 @@ describe('concurrent summaries of one model object', () => {
     let most = 0;
     const counted = Object.create(model, {
       registerHooks: {
-        value: async (onEvent: (e: never) => void) => {
+        value: async (onEvent: (e: LayerEvent) => void) => {
           active += 1;
           most = Math.max(most, active);
           const remove = await model.registerHooks(onEvent);
