@@ -5,15 +5,16 @@
 //                    Vulkan driver also gives Dawn (the `webgpu` package, onnxruntime-node's webgpu
 //                    provider) a software GPU adapter
 //   libvulkan1       the Vulkan loader Dawn opens
-//   libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri
+//   libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri libegl-dev
 //                    Mesa's OpenGL ES through EGL (llvmpipe): Dawn's fastest software adapter
+//                    (Dawn opens `libEGL.so`, the unversioned name, which only libegl-dev installs)
 // Missing ones are installed with apt-get when this runs as root (or with passwordless sudo);
 // otherwise it says which are missing and how to install them, and fails.
 // MODELSUMMARY_SYSTEM_DEPS=skip skips the check (the browser / WebGPU tests then skip, or fail under CI).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const SYSTEM_PACKAGES = Object.freeze(['chromium', 'libvulkan1', 'libegl1', 'libegl-mesa0', 'libgles2', 'libgl1-mesa-dri']);
+export const SYSTEM_PACKAGES = Object.freeze(['chromium', 'libvulkan1', 'libegl1', 'libegl-mesa0', 'libgles2', 'libgl1-mesa-dri', 'libegl-dev']);
 
 const quiet = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] };
 
