@@ -1,8 +1,11 @@
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'vite';
-import { defineConfig } from 'vitepress';
+import { defineConfig, type UserConfig } from 'vitepress';
+import { serviceWorker } from './offline.js';
+
+/** A Vite plugin as VitePress's own Vite types it. */
+type Plugin = Extract<NonNullable<NonNullable<UserConfig['vite']>['plugins']>[number], { name: string }>;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
@@ -159,5 +162,6 @@ export default defineConfig({
     }
     mkdirSync(join(site.outDir, 'examples'), { recursive: true });
     writeFileSync(join(site.outDir, 'examples', 'index.json'), JSON.stringify(examples().manifest, null, 2));
+    writeFileSync(join(site.outDir, 'sw.js'), serviceWorker(site.outDir, site.site.base));
   },
 });

@@ -1,11 +1,31 @@
 /**
- * The playground's engine: everything runs in this page. A model file (or a bundled example) is
- * read into memory, handed to the matching adapter, summarized with core, and rendered with core's
- * formatters. Nothing is uploaded anywhere.
+ * The playground's engine: everything runs in this page. A model file (dropped, picked, a bundled
+ * example, or fetched by this browser from a `?model=` URL) is read into memory, handed to the
+ * matching adapter and summarized with core; a saved summary JSON is read as it is. Nothing is
+ * uploaded anywhere.
  */
-import { detectModelFile, formatSummary, summarize, toJSON, type HookableModel, type ModelSummary } from '@modelsummary/core';
+import {
+  detectModelFile,
+  elementCount,
+  formatSummary,
+  isKnownDType,
+  readableReason,
+  resolveDevice,
+  summarize,
+  summaryError,
+  tensorBytes,
+  toJSON,
+  validateSummaryJSON,
+  type HookableModel,
+  type LayerEvent,
+  type LayerRow,
+  type ModelSummary,
+  type SummaryJSON,
+} from '@modelsummary/core';
+import type { PassEvent } from './timeline.js';
+import type { ModelSource } from './viewstate.js';
 
-/** What the backend menu offers. `auto`: WebGPU when the browser has it, else the runtime's default. */
+/** What the backend menu offers. `auto`: WebGPU when the browser has it; a pass WebGPU cannot run is run again on wasm. */
 export type Backend = 'auto' | 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 export const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'];
 
@@ -18,19 +38,27 @@ export interface Example {
   files: string[];
 }
 
-/** A model file held in memory: from the picker, a drop, or fetched from the site. */
+/** A model file held in memory: from the picker, a drop, or fetched. */
 export interface ModelFile {
   name: string;
   bytes: Uint8Array;
 }
 
-export interface PlaygroundResult {
+/** One summary the page shows: run here, or read from a saved JSON summary. */
+export interface Loaded {
+  label: string;
+  /** Where it came from, when a link can carry it (an example or a URL; never a local file). */
+  source?: ModelSource;
+  /** `toJSON(summary)`: what every view reads. */
+  json: SummaryJSON;
   summary: ModelSummary;
-  html: string;
-  markdown: string;
-  json: string;
-  /** What the chart shows: executed leaf rows. */
-  bars: { name: string; type: string; params: number; activationBytes: number }[];
+  /** The executed leaf calls of the pass, with tensor names (absent for a saved summary). */
+  events?: PassEvent[];
+  /** False: read from a summary JSON, not run in this page. */
+  ranHere: boolean;
+  /** One line when `auto` ran the pass again on wasm after the first backend failed. */
+  fallback?: string;
+  /** Load + pass, in ms (0 for a saved summary). */
   elapsedMs: number;
 }
 
@@ -66,7 +94,8 @@ function loadOrt(base: string): Promise<Ort> {
     ort.env.wasm.wasmPaths = `${base}ort/`;
     // Threads need a cross-origin isolated page (SharedArrayBuffer); a static docs host is not.
     ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-    ort.env.logLevel = 'error';
+    // Failures are reported on the page (a WebGPU pass that fails runs again on wasm); the runtime's own log stays quiet.
+    ort.env.logLevel = 'fatal';
     return ort;
   });
   return ortPromise;
@@ -92,7 +121,7 @@ function loadTf(base: string): Promise<Tf> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// loading
+// telling the files apart
 
 interface TfjsManifest {
   format?: string;
@@ -100,41 +129,59 @@ interface TfjsManifest {
   weightsManifest?: { paths: string[] }[];
 }
 
-/** What the user gave, as one model: an `.onnx`, or a `model.json` (already parsed) plus its shards. */
-export type ClassifiedFiles = { kind: 'onnx'; model: ModelFile } | { kind: 'tfjs'; model: ModelFile; manifest: TfjsManifest; shards: ModelFile[] };
+/** One thing to show: a model (an `.onnx`, or a `model.json` plus its shards) or a saved summary. */
+export type Unit =
+  | { kind: 'onnx'; model: ModelFile }
+  | { kind: 'tfjs'; model: ModelFile; manifest: TfjsManifest; shards: ModelFile[] }
+  | { kind: 'summary'; model: ModelFile; json: Record<string, unknown> };
 
-/** The model among the files: the one `.onnx` or `.json` (the others are its weight shards). */
-function modelFileOf(files: readonly ModelFile[]): ModelFile {
-  if (files.length === 0) throw new PlaygroundError('No file was given. Drop an .onnx file, or a model.json together with its .bin weight files.');
-  const models = files.filter((f) => /\.(onnx|json)$/i.test(f.name));
-  if (models.length > 1) throw new PlaygroundError(`Give one model at a time: got ${models.map((f) => f.name).join(', ')}.`);
-  if (models.length === 0) {
-    throw new PlaygroundError(
-      `${files.map((f) => f.name).join(', ')}: not a model file. The playground reads .onnx files, and TF.js models as model.json plus its .bin shards.`,
-    );
-  }
-  return models[0]!;
-}
+const baseName = (path: string) => path.split('/').pop() as string;
+const shardNames = (manifest: TfjsManifest) => (manifest.weightsManifest ?? []).flatMap((g) => g.paths.map(baseName));
 
 /**
- * Splits what the user gave into one model. Which file is the model goes by its name; what it
- * holds is told from its content by core's `detectModelFile` (the CLI's detection too).
+ * Splits what the user gave into one or two units (two: they are compared). Which file is a model
+ * goes by its name (`.onnx`, `.json`; the rest are weight shards); what it holds is told from its
+ * content by core's `detectModelFile` (the CLI's detection too).
  */
-export function classify(files: readonly ModelFile[]): ClassifiedFiles {
-  const model = modelFileOf(files);
-  const others = files.filter((f) => f !== model);
-  const detected = detectModelFile(model.bytes, model.name);
-  if (detected.kind === 'summary-json') {
-    throw new PlaygroundError(`${model.name}: a modelsummary JSON summary, not a model. The playground summarizes .onnx files and TF.js model.json files.`);
-  }
-  if (detected.kind === 'tfjs') return { kind: 'tfjs', model, manifest: detected.json as TfjsManifest, shards: others };
-  if (others.length > 0) {
+export function groupFiles(files: readonly ModelFile[]): Unit[] {
+  if (files.length === 0) throw new PlaygroundError('No file was given. Drop an .onnx file, or a model.json together with its .bin weight files.');
+  const models = files.filter((f) => /\.(onnx|json)$/i.test(f.name));
+  if (models.length === 0) {
     throw new PlaygroundError(
-      `${model.name}: ONNX models with external data (${others.map((f) => f.name).join(', ')}) are not supported in the playground; use the CLI.`,
+      `${files.map((f) => f.name).join(', ')}: not a model file. The playground reads .onnx files, TF.js models as model.json plus its .bin shards, and modelsummary JSON summaries.`,
     );
   }
-  return { kind: 'onnx', model };
+  if (models.length > 2) {
+    throw new PlaygroundError(`Give one model, or two to compare: got ${models.length} (${models.map((f) => f.name).join(', ')}).`);
+  }
+  const units: Unit[] = models.map((model) => {
+    const detected = detectModelFile(model.bytes, model.name);
+    if (detected.kind === 'summary-json') return { kind: 'summary', model, json: detected.json };
+    if (detected.kind === 'tfjs') return { kind: 'tfjs', model, manifest: detected.json as TfjsManifest, shards: [] };
+    return { kind: 'onnx', model };
+  });
+  const tfjs = units.filter((u): u is Extract<Unit, { kind: 'tfjs' }> => u.kind === 'tfjs');
+  const others = files.filter((f) => !models.includes(f));
+  const stray: ModelFile[] = [];
+  for (const shard of others) {
+    const owner = tfjs.find((u) => shardNames(u.manifest).includes(shard.name)) ?? (tfjs.length === 1 ? tfjs[0] : undefined);
+    if (owner) owner.shards.push(shard);
+    else stray.push(shard);
+  }
+  if (stray.length > 0) {
+    const onnx = units.find((u) => u.kind === 'onnx');
+    if (onnx) {
+      throw new PlaygroundError(
+        `${onnx.model.name}: ONNX models with external data (${stray.map((f) => f.name).join(', ')}) are not supported in the playground; use the CLI.`,
+      );
+    }
+    throw new PlaygroundError(`${stray.map((f) => f.name).join(', ')}: not named in any model.json's weightsManifest.`);
+  }
+  return units;
 }
+
+// ---------------------------------------------------------------------------------------------
+// loading a model into an adapter
 
 /** A model ready for core, and what frees it (the runtime's session, or the tfjs model's weights). */
 interface LoadedModel {
@@ -144,12 +191,13 @@ interface LoadedModel {
 
 async function onnxModel(model: ModelFile, base: string): Promise<LoadedModel> {
   const [ort, { onnxAdapter }] = await Promise.all([loadOrt(base), import('@modelsummary/adapter-onnx')]);
-  const adapted = await onnxAdapter(model.bytes, { ort, fileName: model.name });
+  // Level 4 (fatal only): a kernel that fails is reported on the page, not also in the console.
+  const adapted = await onnxAdapter(model.bytes, { ort, fileName: model.name, sessionOptions: { logSeverityLevel: 4 } });
   return { model: adapted, dispose: () => adapted.dispose() };
 }
 
 async function tfjsModel(model: ModelFile, manifest: TfjsManifest, shards: readonly ModelFile[], base: string): Promise<LoadedModel> {
-  const needed = (manifest.weightsManifest ?? []).flatMap((g) => g.paths.map((p) => p.split('/').pop() as string));
+  const needed = shardNames(manifest);
   const given = new Set(shards.map((s) => s.name));
   const missing = needed.filter((n) => !given.has(n));
   if (missing.length > 0) {
@@ -160,7 +208,7 @@ async function tfjsModel(model: ModelFile, manifest: TfjsManifest, shards: reado
   const unused = shards.filter((s) => !needed.includes(s.name));
   if (unused.length > 0) throw new PlaygroundError(`${unused.map((s) => s.name).join(', ')}: not named in ${model.name}'s weightsManifest.`);
   const [tf, { tfjsAdapter, tfjsModelKind }] = await Promise.all([loadTf(base), import('@modelsummary/adapter-tfjs')]);
-  const files = [new File([model.bytes], model.name, { type: 'application/json' }), ...shards.map((s) => new File([s.bytes], s.name))];
+  const files = [new File([model.bytes as BlobPart], model.name, { type: 'application/json' }), ...shards.map((s) => new File([s.bytes as BlobPart], s.name))];
   const handler = tf.io.browserFiles(files);
   // The adapter does not own the tfjs model: its weights (GPU buffers on webgpu) are freed here.
   let loaded: { dispose(): unknown } | undefined;
@@ -181,33 +229,235 @@ async function tfjsModel(model: ModelFile, manifest: TfjsManifest, shards: reado
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// the pass, with its events recorded and `auto` made to work
+
+/** Bytes of each output tensor, as core's liveness rule counts them (undefined when one is unknown). */
+function outputSizes(e: LayerEvent): number[] | undefined {
+  const sizes = e.outputShapes.map((shape, k) => {
+    const dtype = e.outputDTypes[k];
+    const elements = elementCount(shape);
+    return elements !== undefined && dtype !== undefined && isKnownDType(dtype) ? tensorBytes(elements, dtype) : undefined;
+  });
+  return sizes.every((s) => s !== undefined) ? (sizes as number[]) : undefined;
+}
+
+/** Backends of a GPU: a pass that fails on one of these under `auto` is run again on wasm. */
+const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
 /**
- * Summarizes one model given as files. Throws `PlaygroundError` (or a core error) with a readable message.
- * `auto` goes to the adapters as is: they try WebGPU first and fall back (wasm / the active tfjs
- * backend) with a warning in the summary, where a named backend would fail outright.
+ * The model with its hooks' events copied out (for the memory timeline) and the device its mock
+ * inputs were made on recorded (to tell a failing WebGPU pass from a failing wasm one). With
+ * `gpuFailsFast`, a run that fails on a GPU backend fails the summary at once, as a plain typed
+ * error: core then does not run it again on the same GPU with other dims (its retry of dims left at
+ * 1, for a failure that is the model's), and the next backend gets the same inputs instead.
  */
-export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/'): Promise<PlaygroundResult> {
-  const what = classify(files);
-  const started = performance.now();
-  const loaded = what.kind === 'onnx' ? await onnxModel(what.model, base) : await tfjsModel(what.model, what.manifest, what.shards, base);
-  let summary: ModelSummary;
+function tapped(model: HookableModel, events: PassEvent[], ran: { device?: string }, gpuFailsFast = false): HookableModel {
+  const wrapped = Object.create(model) as HookableModel;
+  Object.defineProperties(wrapped, {
+    run: {
+      value: async (...args: Parameters<HookableModel['run']>) => {
+        try {
+          return await model.run(...args);
+        } catch (error) {
+          if (!gpuFailsFast || !GPU_BACKENDS.has(ran.device ?? '') || isModelFault(error)) throw error;
+          const when = events.length === 0 ? 'before any layer ran' : `after ${events.length} layer calls`;
+          throw summaryError('FORWARD_FAILED', `forward pass failed ${when}: ${readableReason(error)}`, { cause: error, details: { device: ran.device, step: 'run' } });
+        }
+      },
+    },
+    registerHooks: {
+      value: (onEvent: (e: LayerEvent) => void) =>
+        model.registerHooks((e) => {
+          const sizes = outputSizes(e);
+          events.push({
+            id: e.id,
+            ...(e.callIndex === undefined ? {} : { callIndex: e.callIndex }),
+            outputBytes: e.outputBytes,
+            ...(sizes ? { outputSizes: sizes } : {}),
+            ...(e.inputNames ? { inputNames: [...e.inputNames] } : {}),
+            ...(e.outputNames ? { outputNames: [...e.outputNames] } : {}),
+          });
+          onEvent(e);
+        }),
+    },
+    createMockInputs: {
+      value: async (...args: Parameters<HookableModel['createMockInputs']>) => {
+        const made = await model.createMockInputs(...args);
+        ran.device = made.device;
+        return made;
+      },
+    },
+  });
+  return wrapped;
+}
+
+/** Errors that another backend would give again: the model, the inputs or the options are at fault. */
+const NOT_THE_BACKEND = new Set([
+  'INVALID_MODEL',
+  'INVALID_INPUT',
+  'INVALID_SHAPE',
+  'UNKNOWN_DTYPE',
+  'UNRESOLVED_DIM',
+  'INPUT_TOO_LARGE',
+  'UNSUPPORTED_SPEC_VERSION',
+  'UNSAFE_PATH',
+  'INVALID_OPTION',
+  'INVALID_SUMMARY',
+]);
+const isModelFault = (error: unknown) =>
+  error instanceof PlaygroundError || NOT_THE_BACKEND.has(String((error as { code?: unknown } | undefined)?.code ?? ''));
+
+interface Pass {
+  summary: ModelSummary;
+  events: PassEvent[];
+}
+
+async function passOn(unit: Exclude<Unit, { kind: 'summary' }>, device: Backend, base: string, ran: { device?: string }, gpuFailsFast = false): Promise<Pass> {
+  const loaded = unit.kind === 'onnx' ? await onnxModel(unit.model, base) : await tfjsModel(unit.model, unit.manifest, unit.shards, base);
+  const events: PassEvent[] = [];
   try {
-    summary = await summarize(loaded.model, { device: backend });
+    return { summary: await summarize(tapped(loaded.model, events, ran, gpuFailsFast), { device }), events };
   } finally {
     await loaded.dispose();
   }
-  return render(summary, performance.now() - started);
+}
+
+/**
+ * One pass on `backend`. For `auto`, core's device policy over two candidates: the adapters' own
+ * `auto` (WebGPU when the browser has it), then wasm — so a WebGPU pass that fails (a kernel
+ * onnxruntime-web's WebGPU does not implement, any backend error) runs again on wasm with the same
+ * inputs, and the summary says so in one line. A failure the backend cannot cause (a broken model,
+ * bad inputs) and one that already happened on wasm are not retried.
+ */
+async function runPass(unit: Exclude<Unit, { kind: 'summary' }>, backend: Backend, base: string, webgpu: boolean): Promise<Pass & { fallback?: string }> {
+  if (backend !== 'auto') return passOn(unit, backend, base, {});
+  let first: { error: unknown; device?: string } | undefined;
+  const notRetried = () => first !== undefined && (isModelFault(first.error) || first.device === 'wasm');
+  const chosen = await resolveDevice(
+    'auto',
+    { gpu: [webgpu ? 'webgpu' : 'auto'], fallback: 'wasm', noun: 'backend' },
+    async (device) => {
+      if (device !== 'wasm') {
+        const ran: { device?: string } = {};
+        try {
+          return await passOn(unit, 'auto', base, ran, true);
+        } catch (error) {
+          first = { error, ...(ran.device ? { device: ran.device } : {}) };
+          throw error;
+        }
+      }
+      if (notRetried()) throw first!.error;
+      return passOn(unit, 'wasm', base, {});
+    },
+    unit.model.name,
+  ).catch((error: unknown) => {
+    // The first failure as it was (not wrapped as DEVICE_UNAVAILABLE) when no retry happened.
+    throw notRetried() ? first!.error : error;
+  });
+  if (!chosen.warning) return chosen.value;
+  const line = chosen.warning;
+  const summary = { ...chosen.value.summary, warnings: [line, ...chosen.value.summary.warnings] };
+  return { ...chosen.value, summary, fallback: line };
+}
+
+/** The executed leaf calls, as core's memory estimate takes them (rows without children). */
+function leafEvents(events: readonly PassEvent[], summary: ModelSummary): PassEvent[] {
+  const ids = new Set(summary.layers.map((r) => r.id));
+  const parents = new Set(summary.layers.map((r) => r.parentId).filter((p): p is string => p !== undefined));
+  return events.filter((e) => ids.has(e.id) && !parents.has(e.id));
+}
+
+/** A saved summary as core's data model again (so core's formatters render it), after checking it. */
+export function summaryFromJSON(raw: Record<string, unknown>, fileName: string): ModelSummary {
+  const problems = validateSummaryJSON(raw);
+  if (problems.length > 0) {
+    throw new PlaygroundError(
+      `${fileName}: not a valid modelsummary JSON summary (schema version 1): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`,
+    );
+  }
+  const json = raw as unknown as SummaryJSON;
+  const parents = new Set(json.layers.map((l) => l.parentId).filter((p): p is string => p !== undefined));
+  const observed = json.layers.length === 0 || json.layers.some((l) => l.executed);
+  const layers: LayerRow[] = json.layers.map((l) => {
+    const { macs, ...rest } = l;
+    return { ...rest, ...(macs === null ? {} : { macs }), isContainer: parents.has(l.id) } as LayerRow;
+  });
+  const unknownMacsLayers = layers.filter((r) => r.macs === undefined && !r.isContainer && r.type !== 'scope' && (r.executed || !observed)).length;
+  return {
+    model: { ...json.model },
+    device: json.device,
+    batchSize: json.batchSize,
+    inputs: json.inputs.map((i) => ({ ...i })),
+    layers,
+    totals: { ...json.totals, unknownMacsLayers } as ModelSummary['totals'],
+    memory: { ...json.memory } as ModelSummary['memory'],
+    warnings: [...json.warnings],
+  };
+}
+
+/** Summarizes one unit (or reads a saved summary). Throws `PlaygroundError` or a core error with a readable message. */
+export async function summarizeUnit(unit: Unit, backend: Backend, base = '/', webgpu = false): Promise<Loaded> {
+  const label = unit.kind === 'tfjs' && unit.shards.length > 0 ? `${unit.model.name} + ${unit.shards.length} shard${unit.shards.length > 1 ? 's' : ''}` : unit.model.name;
+  if (unit.kind === 'summary') {
+    const summary = summaryFromJSON(unit.json, unit.model.name);
+    return { label, json: toJSON(summary), summary, ranHere: false, elapsedMs: 0 };
+  }
+  const started = performance.now();
+  const pass = await runPass(unit, backend, base, webgpu);
+  return {
+    label,
+    json: toJSON(pass.summary),
+    summary: pass.summary,
+    events: leafEvents(pass.events, pass.summary),
+    ranHere: true,
+    ...(pass.fallback ? { fallback: pass.fallback } : {}),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** What the user gave, summarized: one unit, or two (A then B, to compare). */
+export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/', webgpu = false): Promise<Loaded[]> {
+  const units = groupFiles(files);
+  const out: Loaded[] = [];
+  for (const unit of units) out.push(await summarizeUnit(unit, backend, base, webgpu));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// fetching: the site's examples, or a URL the user gave
+
+async function fetchBytes(url: string, what: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new PlaygroundError(
+      `${what}: this browser could not fetch it (${readableReason(error)}). Offline, or the other site does not allow reading it from this page (CORS).`,
+    );
+  }
+  if (!response.ok) throw new PlaygroundError(`${what}: the server answered ${response.status} ${response.statusText}.`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /** Fetches a bundled example's files from the site. */
 export async function fetchExample(example: Example, base = '/'): Promise<ModelFile[]> {
-  return Promise.all(
-    example.files.map(async (path) => {
-      const response = await fetch(`${base}${path}`);
-      if (!response.ok) throw new PlaygroundError(`${path}: the site answered ${response.status} ${response.statusText}.`);
-      return { name: path.split('/').pop() as string, bytes: new Uint8Array(await response.arrayBuffer()) };
-    }),
-  );
+  return Promise.all(example.files.map(async (path) => ({ name: baseName(path), bytes: await fetchBytes(`${base}${path}`, path) })));
+}
+
+/**
+ * Fetches a model by URL, in this browser: an `.onnx` or a summary JSON, or a TF.js `model.json`
+ * and then the shards its weightsManifest names (relative to it).
+ */
+export async function fetchModelUrl(url: string): Promise<ModelFile[]> {
+  const name = decodeURIComponent(baseName(new URL(url).pathname)) || 'model';
+  const bytes = await fetchBytes(url, url);
+  const file = { name: /\.(onnx|json)$/i.test(name) ? name : `${name}${bytes[0] === 0x7b ? '.json' : '.onnx'}`, bytes };
+  const detected = detectModelFile(bytes, file.name);
+  if (detected.kind !== 'tfjs') return [file];
+  const paths = ((detected.json as TfjsManifest).weightsManifest ?? []).flatMap((g) => g.paths);
+  const shards = await Promise.all(paths.map(async (p) => ({ name: baseName(p), bytes: await fetchBytes(new URL(p, url).href, p) })));
+  return [file, ...shards];
 }
 
 export async function listExamples(base = '/'): Promise<Example[]> {
@@ -216,18 +466,9 @@ export async function listExamples(base = '/'): Promise<Example[]> {
   return (await response.json()) as Example[];
 }
 
-export function render(summary: ModelSummary, elapsedMs: number): PlaygroundResult {
-  const bars = summary.layers
-    .filter((r) => r.executed && !r.isContainer && r.type !== 'scope')
-    .map((r) => ({ name: r.name, type: r.type, params: r.params, activationBytes: r.outputBytes }));
-  return {
-    summary,
-    html: formatSummary(summary, { format: 'html' }),
-    markdown: formatSummary(summary, { format: 'markdown' }),
-    json: JSON.stringify(toJSON(summary), null, 2),
-    bars,
-    elapsedMs,
-  };
+/** Core's Markdown table of a summary. */
+export function markdownOf(loaded: Loaded): string {
+  return formatSummary(loaded.summary, { format: 'markdown' });
 }
 
 /** A readable message for anything thrown: core errors carry a code, the rest their message. */
