@@ -6,9 +6,11 @@ const stdout = process.stdout;
 const stderr = process.stderr;
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
+// Any other write error (a full disk: `> /dev/full`) is one line of ours and exit 1, not a stack trace.
 stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  throw error;
+  stderr.write(`modelsummary: error: cannot write the output (${error.code ?? error.message})\n`);
+  process.exit(1);
 });
 
 async function start(): Promise<number> {

@@ -1,5 +1,5 @@
 /** What a command does once its options are checked. Loaded lazily by `main`. */
-import { writeFile } from 'node:fs/promises';
+import { realpath, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   formatBytes,
@@ -66,6 +66,17 @@ function budgetBreaches(summary: ModelSummary, options: CliOptions): string[] {
   return out;
 }
 
+/** `--output` naming a file the command reads (the model, a summary to compare) would destroy it: a usage error. */
+async function refuseOutputOver(inputs: readonly string[], options: CliOptions, io: CliIO): Promise<void> {
+  if (!options.output) return;
+  const cwd = io.cwd ?? process.cwd();
+  const real = async (p: string): Promise<string> => realpath(resolve(cwd, p)).catch(() => resolve(cwd, p));
+  const target = await real(options.output);
+  for (const input of inputs) {
+    if ((await real(input)) === target) throw usageError(`--output ${options.output} is the file being read (${input}); choose another file`);
+  }
+}
+
 async function emit(text: string, options: CliOptions, io: CliIO): Promise<void> {
   const body = text.endsWith('\n') ? text : `${text}\n`;
   if (options.output) {
@@ -102,6 +113,7 @@ function tableWidth(options: CliOptions, io: CliIO): { maxWidth?: number } {
 /** `modelsummary <model>`. */
 export async function runSummary(path: string, options: CliOptions, io: CliIO): Promise<number> {
   const columns = columnsOf(options); // a bad column list fails before any model is loaded
+  await refuseOutputOver([path], options, io);
   const progress = createProgress(io.stderr, true);
   let result: { summary: ModelSummary; engine: string };
   try {
@@ -142,6 +154,7 @@ async function summaryOrModelJSON(path: string, options: CliOptions, progress: P
 /** `modelsummary diff A B`. */
 export async function runDiff(a: string, b: string, options: CliOptions, io: CliIO): Promise<number> {
   if (options.format !== 'table' && options.format !== 'json') throw usageError(`diff prints a table or JSON; --format ${options.format} is not supported`);
+  await refuseOutputOver([a, b], options, io);
   const progress = createProgress(io.stderr, true);
   let left: SummaryJSON;
   let right: SummaryJSON;
