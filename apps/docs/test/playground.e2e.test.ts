@@ -17,6 +17,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SummaryJSON } from '@modelsummary/core';
 import { DIST, DOCS, REPO, expectedSummary, type Expected } from './helpers.js';
+import { snapshotOfSite } from './browser.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO, 'artifacts', 'playground');
@@ -95,6 +96,8 @@ function serve(root: string, requests: string[], missing: string[]): Promise<Ser
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** The built site, copied at start (a build elsewhere empties .vitepress/dist while it runs). */
+let SITE = DIST;
 let server: Server;
 let base = '';
 let context: BrowserContext;
@@ -109,9 +112,10 @@ let examples: ExampleEntry[] = [];
 
 beforeAll(async () => {
   ensureBuilt();
-  examples = JSON.parse(readFileSync(join(DIST, 'examples', 'index.json'), 'utf8')) as ExampleEntry[];
+  SITE = snapshotOfSite();
+  examples = JSON.parse(readFileSync(join(SITE, 'examples', 'index.json'), 'utf8')) as ExampleEntry[];
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serve(DIST, requests, notFound);
+  server = await serve(SITE, requests, notFound);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   userDataDir = mkdtempSync(join(tmpdir(), 'ms-docs-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -120,6 +124,9 @@ beforeAll(async () => {
     args: ARGS,
     viewport: WIDE,
     acceptDownloads: true,
+    // The page's offline copy (a service worker) would answer requests page.route() is meant to
+    // fail; the offline test (playground-explore.e2e.test.ts) runs with it.
+    serviceWorkers: 'block',
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   context.on('request', (r) => browserRequests.push(r.url()));
@@ -191,7 +198,7 @@ async function waitForOutcome(): Promise<'result' | 'error'> {
 async function summarizeExample(kind: 'onnx' | 'tfjs'): Promise<{ example: ExampleEntry; expected: Expected; json: SummaryJSON }> {
   const example = examples.find((e) => e.kind === kind);
   expect(example, `a bundled ${kind} example in ${join(DIST, 'examples/index.json')} (examples/build.mjs makes them)`).toBeDefined();
-  const expected = await expectedSummary(join(DIST, example!.files[0]!));
+  const expected = await expectedSummary(join(SITE, example!.files[0]!));
   console.log(`[docs e2e] ${example!.label}: expected totals from ${expected.via === 'cli' ? 'the CLI (packages/cli/dist, --format json)' : 'core + adapter in Node (CLI not built)'}`);
   await openPlayground();
   await page.selectOption('[data-testid="backend-select"]', 'auto');
@@ -233,7 +240,8 @@ describe('docs playground in Chromium (built site)', () => {
     if (webgpuOffered) expect(device).toBe('webgpu');
     else expect(['wasm', 'webgl', 'cpu']).toContain(device);
     expect(await page.locator('[data-testid="table"] table.modelsummary tbody tr').count()).toBeGreaterThan(3);
-    expect(await page.locator('[data-testid="chart"] svg rect').count()).toBeGreaterThan(3);
+    expect(await page.locator('[data-testid="treemap"] svg rect').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="memory-timeline"] svg path').count()).toBe(1);
 
     await page.click('[data-testid="copy-markdown"]');
     await page.waitForSelector('[data-testid="copied"]');
@@ -317,7 +325,7 @@ describe('docs playground in Chromium (built site)', () => {
       expect(await flaky.textContent('[data-testid="webgpu-support"]')).toContain('unknown');
       // A file given now fails the same way (the browser keeps a failed module import), inline, and
       // the page is not left busy.
-      const modelJson = readFileSync(join(DIST, examples.find((e) => e.kind === 'tfjs')!.files[0]!));
+      const modelJson = readFileSync(join(SITE, examples.find((e) => e.kind === 'tfjs')!.files[0]!));
       await flaky.setInputFiles('[data-testid="file-input"]', { name: 'model.json', mimeType: 'application/json', buffer: modelJson });
       await flaky.waitForFunction(() => document.querySelector('[data-testid="error"]')?.textContent?.includes('Could not summarize model.json'), undefined, {
         timeout: 60_000,
@@ -344,7 +352,7 @@ describe('docs playground in Chromium (built site)', () => {
   test('a model.json without its .bin shard shows an inline error naming the shard', async () => {
     const example = examples.find((e) => e.kind === 'tfjs')!;
     await openPlayground();
-    const modelJson = readFileSync(join(DIST, example.files[0]!));
+    const modelJson = readFileSync(join(SITE, example.files[0]!));
     await page.setInputFiles('[data-testid="file-input"]', { name: 'model.json', mimeType: 'application/json', buffer: modelJson });
     expect(await waitForOutcome()).toBe('error');
     const text = (await page.textContent('[data-testid="error"]')) ?? '';
