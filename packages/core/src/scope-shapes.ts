@@ -1,8 +1,8 @@
 /**
  * The shapes of a grouping row (a scope made from node names, a name scope of a TF.js graph): the
  * values that cross its boundary. A value read inside the scope and made outside it (or fed to the
- * model) enters it; a value made inside and read outside it (or by nobody: a model output) leaves
- * it. Found from the leaf events' tensor names, in the order the values are first read / made.
+ * model) enters it; a value made inside and read outside it leaves it (and, for a scope nothing
+ * else leaves, the values nobody reads: the model's outputs). Found from the leaf events' tensor names, in the order the values are first read / made.
  */
 import type { LayerEvent, Shape } from './contract.js';
 import type { LayerRow } from './summary.js';
@@ -10,6 +10,8 @@ import type { LayerRow } from './summary.js';
 interface Boundary {
   inputs: Map<string, Shape>;
   outputs: Map<string, Shape>;
+  /** Its outputs are only values nobody reads. */
+  unreadOnly?: boolean;
 }
 
 /**
@@ -65,9 +67,17 @@ export function fillScopeShapes(rows: LayerRow[], events: readonly LayerEvent[],
       }
     });
   }
-  // Made and read by nobody: the model's outputs, leaving every scope they were made in.
+  // Made and read by nobody: the model's outputs — or an output nobody uses (an LSTM's last
+  // states). They leave a scope only when nothing else does (the scope that makes the model's result).
   for (const [name, made] of producers) {
-    if (!read.has(name)) for (const scope of made.scopes) targets.get(scope)!.outputs.set(name, made.shape);
+    if (read.has(name)) continue;
+    for (const scope of made.scopes) {
+      const b = targets.get(scope)!;
+      if (b.outputs.size === 0 || b.unreadOnly) {
+        b.outputs.set(name, made.shape);
+        b.unreadOnly = true;
+      }
+    }
   }
   const order = new Map([...producers.keys()].map((name, i) => [name, i] as const));
   for (const r of rows) {

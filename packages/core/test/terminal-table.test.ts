@@ -15,7 +15,7 @@ import { ALL_FIXTURES } from './fixtures/summaries.js';
  * A graph model that reports tensor names, as the ONNX adapter does: `blocks` identical blocks
  * `/layers/layers.i/{fc,act}` (each `[1, 8] → [1, 8]`, 72 params, 64 MACs), then a head.
  */
-function layeredModel(blocks: number, options: { differentLast?: boolean; batch?: number | string } = {}): HookableModel {
+function layeredModel(blocks: number, options: { differentLast?: boolean; batch?: number | string; unusedOutput?: boolean } = {}): HookableModel {
   const records: LayerRecord[] = [{ id: '/layers/', name: 'layers', type: 'scope', params: 0, paramBytes: 0 }];
   const events: LayerEvent[] = [];
   let value = 'x';
@@ -27,7 +27,18 @@ function layeredModel(blocks: number, options: { differentLast?: boolean; batch?
       const id = `${scope}${op}`;
       records.push({ id, name: op, type: op, parentId: scope, params, paramBytes: params * 4 });
       const out = `${id}:0`;
-      events.push({ id, inputShapes: [[1, 8]], outputShapes: [[1, 8]], outputDTypes: ['float32'], outputBytes: 32, macs: op === 'MatMul' ? 64 : 0, inputNames: [value], outputNames: [out] });
+      // `unusedOutput`: the MatMul also makes a value nobody reads (as an LSTM's last states).
+      const unused = options.unusedOutput && op === 'MatMul';
+      events.push({
+        id,
+        inputShapes: [[1, 8]],
+        outputShapes: unused ? [[1, 8], [1, 4]] : [[1, 8]],
+        outputDTypes: unused ? ['float32', 'float32'] : ['float32'],
+        outputBytes: 32,
+        macs: op === 'MatMul' ? 64 : 0,
+        inputNames: [value],
+        outputNames: unused ? [out, `${id}:1`] : [out],
+      });
       value = out;
     }
   }
@@ -95,6 +106,10 @@ describe('scope rows', () => {
       expect(r.outputShapes, r.id).toEqual([[1, 8]]);
     }
     expect(rowLines(formatSummary(s, { depth: 1 }))[0]).toMatch(/layers \(scope\): 1-1\s+\[1, 8\]\s+\[1, 8\]\s+144\s+128$/);
+  });
+  it('a value nobody reads does not leave a scope that something else leaves', async () => {
+    const s = await summarize(layeredModel(2, { unusedOutput: true }));
+    for (const r of s.layers.filter((l) => l.type === 'scope')) expect(r.outputShapes, r.id).toEqual([[1, 8]]);
   });
 });
 
