@@ -323,6 +323,10 @@ describe('playground views in Chromium (built site)', () => {
     expect(await page.textContent('[data-testid="side-a"]')).toContain('vit_tiny');
     await page.click('[data-testid="side-b"]');
     expect((await page.textContent('.ms-title'))?.trim()).toBe('gpt_tiny');
+    // The totals A / B / Δ fit a phone's width.
+    await page.setViewportSize(NARROW);
+    expect(await page.$eval('.ms-diff-wrap', (w) => w.scrollWidth - w.clientWidth), 'the diff totals scroll sideways at 390 px').toBeLessThanOrEqual(0);
+    await page.setViewportSize(WIDE);
     await shoot(page, '15-diff-two-files');
     await shoot(page, '15-diff-two-files-panel', '[data-testid="diff"]');
 
