@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-import { CHILD_ENV, OWN_FD, runQuietly, shouldRunQuietly, writeAll } from './quiet.js';
+import { CHILD_ENV, runQuietly, shouldRunQuietly, writeOwn } from './quiet.js';
 
 const argv = process.argv.slice(2);
 const stdout = process.stdout;
 const stderr = process.stderr;
-// In the quiet child, the CLI's own messages go to fd 3 (the parent shows them); fd 2 is the runtimes'.
+// In the quiet child, the CLI's own messages go to fd 3 (the real stderr); fd 2 is the runtimes'.
 const child = process.env[CHILD_ENV];
 const errorStream =
   child === undefined
     ? { write: (s: string) => stderr.write(s), isTTY: stderr.isTTY === true, columns: stderr.columns }
-    : { write: (s: string) => writeAll(OWN_FD, s), isTTY: child !== '', columns: child === '' ? undefined : Number(child) };
+    : { write: writeOwn, isTTY: child !== '', columns: child === '' ? undefined : Number(child) };
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
 // Any other write error (a full disk: `> /dev/full`) is one line of ours and exit 1, not a stack trace.

@@ -2,17 +2,21 @@
  * Keeps stderr to the tool's own lines. The ML runtimes' native code (Dawn, the Vulkan loader,
  * onnxruntime's C++ logger) writes to file descriptor 2 directly, which JavaScript cannot
  * redirect in its own process. So `bin.ts` runs the CLI in a child process whose fd 2 is a pipe
- * this process reads and keeps to itself, while the CLI's own messages come back on fd 3 and go
- * to the real stderr as they arrive (progress included). `--debug` runs in-process and shows
- * everything. When the child dies (a signal, a native abort) what it wrote is shown after all.
+ * this process reads and keeps to itself, while the CLI's own messages (progress included) go to
+ * fd 3, which is this process's real stderr: written by the child itself, they stay in order with
+ * its stdout on a terminal. Each of them also drops a byte on fd 4, so this process knows the
+ * child said why it failed. `--debug` runs in-process and shows everything. When the child dies
+ * (a signal, a native abort, an exit without a word of its own) what it wrote is shown after all.
  */
 import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 
 /** Set in the child: the width of the parent's stderr terminal, or '' when it is not one. */
 export const CHILD_ENV = 'MODELSUMMARY_OWN_STDERR';
-/** The child's own messages go to this descriptor. */
+/** The child's own messages go to this descriptor (the parent's stderr). */
 export const OWN_FD = 3;
+/** A byte per own message goes to this one (a pipe to the parent). */
+const SAID_FD = 4;
 /** Bytes of the runtimes' stderr kept for a crash report. */
 const KEEP_BYTES = 256 * 1024;
 
@@ -29,8 +33,18 @@ export function shouldRunQuietly(argv: readonly string[], env: Record<string, st
   return argv.length > 0 && !argv.some((a) => IN_PROCESS_FLAGS.has(a));
 }
 
+/** In the quiet child: writes one of the CLI's own messages to the parent's stderr, and says so. */
+export function writeOwn(text: string): void {
+  writeAll(OWN_FD, text);
+  try {
+    writeSync(SAID_FD, '.');
+  } catch {
+    // the parent went away: nothing to tell
+  }
+}
+
 /** Writes all of `text` to `fd`, waiting out a full pipe. */
-export function writeAll(fd: number, text: string): void {
+function writeAll(fd: number, text: string): void {
   let buffer = Buffer.from(text);
   while (buffer.length > 0) {
     try {
@@ -46,7 +60,7 @@ export function runQuietly(argv: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
     const stderr = process.stderr;
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...argv], {
-      stdio: ['inherit', 'inherit', 'pipe', 'pipe'],
+      stdio: ['inherit', 'inherit', 'pipe', 2, 'pipe'],
       env: { ...process.env, [CHILD_ENV]: stderr.isTTY ? String(stderr.columns ?? 80) : '' },
     });
     const native: Buffer[] = [];
@@ -56,9 +70,8 @@ export function runQuietly(argv: readonly string[]): Promise<number> {
       if (kept < KEEP_BYTES) native.push(chunk);
       kept += chunk.length;
     });
-    child.stdio[3]?.on('data', (chunk: Buffer) => {
+    child.stdio[4]?.on('data', (chunk: Buffer) => {
       own += chunk.length;
-      stderr.write(chunk);
     });
     // Ctrl-C reaches the whole process group: the child decides; a signal sent to this process alone is passed on.
     const onSigint = () => {};
@@ -76,7 +89,7 @@ export function runQuietly(argv: readonly string[]): Promise<number> {
     });
     child.on('close', (code, signal) => {
       if (signal === 'SIGINT' || signal === 'SIGTERM') return finish(signal === 'SIGINT' ? 130 : 143);
-      // Exit codes 0-3 are the CLI's own (it has said why on fd 3); anything else is a crash.
+      // Exit codes 0-3 are the CLI's own (it has said why, on fd 3); anything else is a crash.
       const crashed = signal !== null || code === null || code > 3 || (code !== 0 && own === 0);
       if (crashed) {
         stderr.write(Buffer.concat(native));
