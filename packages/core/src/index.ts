@@ -10,7 +10,8 @@ export type * from './summary.js';
 export { summarize, DEFAULT_MAX_INPUT_BYTES } from './summarize.js';
 export type { SummarizeOptions } from './summarize.js';
 export { DEFAULT_SYMBOLIC_DIM } from './inputs.js';
-export { TORCHINFO_INPUT_OVERHEAD_BYTES, TORCHSUMMARY_BYTES_PER_ELEMENT } from './memory.js';
+export { TORCHINFO_INPUT_OVERHEAD_BYTES, TORCHSUMMARY_BYTES_PER_ELEMENT, liveBytesByStep } from './memory.js';
+export type { LivenessStep } from './memory.js';
 
 // rendering and the JSON schema
 export {

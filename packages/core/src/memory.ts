@@ -86,40 +86,51 @@ function torchsummaryMemory(facts: MemoryFacts): MemoryParts {
   };
 }
 
+/** What liveness needs of one executed call: the bytes of each output, and the tensor names when known. */
+export interface LivenessStep {
+  outputSizes: readonly number[];
+  inputNames?: readonly string[];
+  outputNames?: readonly string[];
+}
+
 /**
- * The largest sum of live activations over the execution order. A tensor is live from the event
- * that makes it to the last event that reads it. Events without tensor names are taken as a chain:
- * each reads the outputs of the one before.
+ * Live activation bytes while each step runs, in execution order. A tensor is live from the step
+ * that makes it to the last step that reads it. Steps without tensor names are taken as a chain:
+ * each reads the outputs of the one before. (The peak is `memory.peakActivationBytes`; the docs
+ * playground draws the whole curve.)
  */
+export function liveBytesByStep(steps: readonly LivenessStep[]): number[] {
+  const named = steps.length > 0 && steps.every((e) => e.outputNames !== undefined && e.inputNames !== undefined);
+  const delta = new Float64Array(steps.length + 1);
+  const lastUse = new Map<string, number>();
+  if (named) steps.forEach((e, i) => e.inputNames?.forEach((name) => lastUse.set(name, i)));
+  steps.forEach((e, i) => {
+    e.outputSizes.forEach((bytes, k) => {
+      const name = named ? e.outputNames?.[k] : undefined;
+      const end = named ? Math.max(i, (name === undefined ? undefined : lastUse.get(name)) ?? i) : Math.min(i + 1, steps.length - 1);
+      addAt(delta, i, bytes);
+      addAt(delta, end + 1, -bytes);
+    });
+  });
+  const live: number[] = [];
+  let current = 0;
+  for (let i = 0; i < steps.length; i += 1) {
+    current += delta[i] as number;
+    live.push(current);
+  }
+  return live;
+}
+
+/** The largest sum of live activations over the execution order ({@link liveBytesByStep}'s peak). */
 export function peakLiveBytes(events: readonly LayerEvent[]): number {
-  if (events.length === 0) return 0;
-  const named = events.every((e) => e.outputNames !== undefined && e.inputNames !== undefined);
-  const delta = new Float64Array(events.length + 1);
-  if (named) {
-    const lastUse = new Map<string, number>();
-    events.forEach((e, i) => e.inputNames?.forEach((name) => lastUse.set(name, i)));
-    events.forEach((e, i) => {
-      outputSizes(e).forEach((bytes, k) => {
-        const name = e.outputNames?.[k];
-        const end = Math.max(i, (name === undefined ? undefined : lastUse.get(name)) ?? i);
-        addAt(delta, i, bytes);
-        addAt(delta, end + 1, -bytes);
-      });
-    });
-  } else {
-    events.forEach((e, i) => {
-      const end = Math.min(i + 1, events.length - 1);
-      addAt(delta, i, e.outputBytes);
-      addAt(delta, end + 1, -e.outputBytes);
-    });
-  }
-  let live = 0;
-  let peak = 0;
-  for (let i = 0; i < events.length; i += 1) {
-    live += delta[i] as number;
-    if (live > peak) peak = live;
-  }
-  return peak;
+  const live = liveBytesByStep(
+    events.map((e) => ({
+      outputSizes: outputSizes(e),
+      ...(e.inputNames ? { inputNames: e.inputNames } : {}),
+      ...(e.outputNames ? { outputNames: e.outputNames } : {}),
+    })),
+  );
+  return live.reduce((peak, v) => (v > peak ? v : peak), 0);
 }
 
 function addAt(values: Float64Array, index: number, amount: number): void {

@@ -7,7 +7,7 @@
  * tensor names: then each output is taken as read by the next layer only, core's rule for events
  * without names, and the chart says it is that approximation.
  */
-import type { LayerJSON, SummaryJSON } from '@modelsummary/core';
+import { liveBytesByStep, type LayerJSON, type SummaryJSON } from '@modelsummary/core';
 
 /** One executed leaf call as the pass saw it (a LayerEvent, reduced to what liveness needs). */
 export interface PassEvent {
@@ -42,38 +42,20 @@ function sizes(e: PassEvent): number[] {
   return new Array<number>(n).fill(n === 0 ? 0 : e.outputBytes / n);
 }
 
-function addAt(values: Float64Array, index: number, amount: number): void {
-  values[index] = (values[index] ?? 0) + amount;
-}
-
-/** The live bytes at every step of `events` (executed leaf calls, in execution order). */
+/** The live bytes at every step of `events` (executed leaf calls, in execution order): core's liveness rule. */
 export function liveTimeline(events: readonly PassEvent[]): Timeline {
   const named = events.length > 0 && events.every((e) => e.outputNames !== undefined && e.inputNames !== undefined);
-  const delta = new Float64Array(events.length + 1);
-  if (named) {
-    const lastUse = new Map<string, number>();
-    events.forEach((e, i) => e.inputNames!.forEach((name) => lastUse.set(name, i)));
-    events.forEach((e, i) => {
-      sizes(e).forEach((bytes, k) => {
-        const name = e.outputNames![k];
-        const end = Math.max(i, (name === undefined ? undefined : lastUse.get(name)) ?? i);
-        addAt(delta, i, bytes);
-        addAt(delta, end + 1, -bytes);
-      });
-    });
-  } else {
-    events.forEach((e, i) => {
-      const end = Math.min(i + 1, events.length - 1);
-      addAt(delta, i, e.outputBytes);
-      addAt(delta, end + 1, -e.outputBytes);
-    });
-  }
+  const live = liveBytesByStep(
+    events.map((e) => ({
+      outputSizes: sizes(e),
+      ...(e.inputNames ? { inputNames: e.inputNames } : {}),
+      ...(e.outputNames ? { outputNames: e.outputNames } : {}),
+    })),
+  );
   const points: TimelinePoint[] = [];
-  let live = 0;
   let peak: TimelinePoint | undefined;
   events.forEach((e, step) => {
-    live += delta[step]!;
-    const point = { step, id: e.id, callIndex: e.callIndex ?? 0, live: Math.round(live) };
+    const point = { step, id: e.id, callIndex: e.callIndex ?? 0, live: Math.round(live[step] ?? 0) };
     points.push(point);
     if (!peak || point.live > peak.live) peak = point;
   });
