@@ -35,7 +35,8 @@ export function ensureBuilt(): void {
   if (build.status !== 0) throw new Error(`vitepress build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
-const MIME: Record<string, string> = {
+/** Content types of the built site's files. */
+export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',

@@ -7,7 +7,6 @@
  * Chromium must offer WebGPU (SwiftShader): without it the suite fails, it does not skip the GPU
  * checks. Screenshots go to <repo>/artifacts/playground/.
  */
-import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,8 +15,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SummaryJSON } from '@modelsummary/core';
-import { DIST, DOCS, REPO, expectedSummary, type Expected } from './helpers.js';
-import { snapshotOfSite } from './browser.js';
+import { DIST, REPO, expectedSummary, type Expected } from './helpers.js';
+import { MIME, ensureBuilt, snapshotOfSite } from './browser.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO, 'artifacts', 'playground');
@@ -49,29 +48,6 @@ if (!existsSync(CHROMIUM)) {
       `In CI, .ci/run installs it.`,
   );
 }
-
-/** The built site; built here when missing (the normal path is `turbo run build` before the tests). */
-function ensureBuilt(): void {
-  if (existsSync(join(DIST, 'playground.html'))) return;
-  const build = spawnSync(process.execPath, [join(REPO, 'node_modules', 'vitepress', 'bin', 'vitepress.js'), 'build'], {
-    cwd: DOCS,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`vitepress build failed:\n${build.stdout}\n${build.stderr}`);
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.woff2': 'font/woff2',
-  '.onnx': 'application/octet-stream',
-  '.bin': 'application/octet-stream',
-};
 
 /** A static file server for the built site, on 127.0.0.1 and a random port. Records every request. */
 function serve(root: string, requests: string[], missing: string[]): Promise<Server> {
