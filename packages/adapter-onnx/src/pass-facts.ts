@@ -15,7 +15,11 @@ import type { GraphBody, GraphNode } from './nodes.js';
 import { resolveConstant, withStaticFacts, type StaticLookup } from './rows.js';
 import { mockFill } from './runtime.js';
 
-const infer: InferFn = (graph, options) => inferShapes(graph, options as Parameters<typeof inferShapes>[1]) as Map<string, KnownValue>;
+/** The shape inference over a model's graphs, calls of its local functions followed into their bodies. */
+const inferIn =
+  (model: ParsedGraph['model']): InferFn =>
+  (graph, options) =>
+    inferShapes(graph, { ...(options as Parameters<typeof inferShapes>[1]), functions: model.functions ?? [] }) as Map<string, KnownValue>;
 
 export interface StaticPass {
   layers: LayerRecord[];
@@ -37,6 +41,7 @@ export class PassFacts {
   private readonly declared: StaticLookup;
   private readonly hasBodies: boolean;
   private cache?: { key: string; pass: StaticPass };
+  private readonly infer: InferFn;
 
   constructor(private readonly graph: ParsedGraph) {
     this.valueNames = new Set();
@@ -47,6 +52,7 @@ export class PassFacts {
     for (const b of graph.bodies) for (const n of b.nodes) if (n.opType === 'If' && n.inputs[0]) this.innerConditions.add(n.inputs[0]);
     this.declared = declaredLookup(graph);
     this.hasBodies = graph.bodies.length > 0;
+    this.infer = inferIn(graph.model);
   }
 
   /** Values of the main graph from the shape inference, for these inputs; the declared ones where it cannot run. */
@@ -57,7 +63,7 @@ export class PassFacts {
       given[i.name] = { shape: i.shape.slice(), dtype: i.dtype, ...(fill === undefined ? {} : { value: fill }) };
     }
     try {
-      return infer(this.graph.proto, { inputs: given, ...({ dims: { ...dims } } as object), opsets: this.graph.opsets });
+      return this.infer(this.graph.proto, { inputs: given, ...({ dims: { ...dims } } as object), opsets: this.graph.opsets });
     } catch (error) {
       warnings.push(`shape inference failed (${error instanceof Error ? error.message : String(error)}): static shapes only where the file declares them`);
       const out = new Map<string, KnownValue>();
@@ -88,7 +94,7 @@ export class PassFacts {
     if (this.cache?.key === key) return { ...this.cache.pass, layers: this.cache.pass.layers.map((l) => ({ ...l })) };
     const warnings: string[] = [];
     const main = this.inferMain(inputs, dims, warnings);
-    const facts = bodyFacts(this.graph.nodes, main, infer, this.graph.opsets);
+    const facts = bodyFacts(this.graph.nodes, main, this.infer, this.graph.opsets);
     const known = this.lookup(main, facts);
     const lookup: StaticLookup = (name, body) => {
       const v = known(name, body);
@@ -128,7 +134,7 @@ export class PassFacts {
     }
     const seenInside = new Map<string, KnownValue>();
     for (const [name, o] of inside) seenInside.set(name, { shape: o.dims, dtype: o.type, ...(o.value ? { value: o.value } : {}) });
-    const facts = bodyFacts(this.graph.nodes, main, infer, this.graph.opsets, seenInside);
+    const facts = bodyFacts(this.graph.nodes, main, this.infer, this.graph.opsets, seenInside);
     const lookup = this.lookup(main, facts);
     const isWeight = (name: string, body: GraphBody) => resolveConstant(name, body, this.graph.initializers) !== undefined;
     const macsOf = (node: GraphNode) =>

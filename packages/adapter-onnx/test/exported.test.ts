@@ -58,6 +58,8 @@ const FLOAT = 1;
 const CASES: [string, SummarizeOptions][] = [
   ['gpt2_with_past.onnx', { batchSize: 2, dims: { sequence_length: 3, past_sequence_length: 5 } }],
   ['gpt2_merged.onnx', { batchSize: 2, dims: { sequence_length: 3, past_sequence_length: 5 }, inputs: [{ name: 'use_cache_branch', value: true }] }],
+  // transformers.js's first step: an empty past (0 tokens), the no-cache branch
+  ['gpt2_merged.onnx', { dims: { sequence_length: 3, past_sequence_length: 0 }, inputs: [{ name: 'use_cache_branch', value: false }] }],
   ['bert_tiny.onnx', { batchSize: 2, dims: { sequence_length: 7 } }],
   ['bert_tiny_fp16.onnx', { dims: { sequence_length: 7 } }],
   ['bert_external.onnx', { dims: { sequence_length: 7 } }],

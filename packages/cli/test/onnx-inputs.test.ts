@@ -38,6 +38,17 @@ describe('--input values and --dim', () => {
     expect(jb.inputs.find((i: { name: string }) => i.name === 'attention_mask').shape).toEqual([1, 8]);
   });
 
+  it("--dim past_sequence_length=0: the merged decoder's first step (an empty past) runs; a negative dim is refused", async () => {
+    const r = await run([merged, ...cpu, '--dim', 'sequence_length=3', '--dim', 'past_sequence_length=0', '--input', 'use_cache_branch=false', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.inputs.find((i: { name: string }) => i.name === 'past_key_values.0.key').shape[2]).toBe(0);
+    expect(j.inputs.find((i: { name: string }) => i.name === 'attention_mask').shape).toEqual([1, 3]);
+    const bad = await run([merged, ...cpu, '--dim', 'past_sequence_length=-1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--dim "past_sequence_length=-1": the value must be a whole number');
+  });
+
   it('without flags the error names the dims and inputs to set; the flags, as printed, run it', async () => {
     const r = await run([merged, ...cpu]);
     expect(r.code).toBe(1);

@@ -500,12 +500,15 @@ function atomSymbols(a: Atom, into: Set<string>): void {
 // Parsing
 
 const PARSED = new Map<string, Dim>();
+/** A value path (PyTorch names dims after values: `Squeeze/model/decoder/Squeeze_output_0_dim_0`), not a quotient. */
+const PATH_NAME = /^\/?[A-Za-z_][A-Za-z0-9_.]*(\/[A-Za-z_][A-Za-z0-9_.]*)+$/;
 
 /**
  * Reads a dim_param (optimum writes expressions such as `past_sequence_length + sequence_length`)
  * into its normal form. Accepts + - * / // % ( ), floor, ceil / ceiling, max / Max, min / Min,
- * mod; `/` is exact division when it divides, else floor. Text that is not such an expression is
- * one symbol named by the whole (trimmed) text.
+ * mod; `/` is exact division when it divides, else floor. Names joined by `/` alone are a value
+ * path, one symbol. Text that is not such an expression is one symbol named by the whole
+ * (trimmed) text.
  */
 export function parseDim(text: string): Dim {
   const have = PARSED.get(text);
@@ -513,7 +516,7 @@ export function parseDim(text: string): Dim {
   let d: Dim;
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === '?') d = sym(UNKNOWN_PREFIX); // an empty dim_param (or '?') names nothing: unknown
-  else if (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(trimmed)) d = sym(trimmed);
+  else if (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(trimmed) || PATH_NAME.test(trimmed)) d = sym(trimmed);
   else if (/^-?\d+$/.test(trimmed)) d = Number(trimmed);
   else {
     try {
