@@ -155,6 +155,18 @@ describe('exported models', () => {
     expect(message).toContain('--input use_cache_branch=VALUE');
   });
 
+  test.each([...new Set(CASES.map(([file]) => file))])('%s without flags: succeeds, or fails naming the dims / inputs to set and the flags that set them', async (file) => {
+    const model = await onnxAdapterFromFile(join(DIR, file), { ort: ortNode });
+    const result = await summarize(model, { device: 'cpu' }).catch((e: unknown) => e);
+    await model.dispose();
+    if (result instanceof Error) {
+      expect(result).toBeInstanceOf(ForwardPassError);
+      expect(result.message).toMatch(/--dim \S+=N|--input \S+=VALUE/);
+    } else {
+      expect(nodeRows(result as ModelSummary).some((l) => l.executed)).toBe(true);
+    }
+  });
+
   test('KV cache: per token and at the sequence length used, from the present shapes (static mode too)', async () => {
     const { heads, layers, head_dim: hd } = truth.gpt2;
     const batch = 2;

