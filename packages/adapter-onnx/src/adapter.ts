@@ -1,4 +1,4 @@
-import type { DeviceRequest, HookableModel, InputSpec, KVCacheEstimate, LayerEvent, LayerRecord, MockInputs, PassContext, ResolvedInput } from '@modelsummary/core';
+import type { DeviceRequest, HookableModel, InputSpec, KVCacheEstimate, LayerEvent, LayerRecord, MockInputs, OutputSpec, PassContext, ResolvedInput } from '@modelsummary/core';
 import { summaryError } from '@modelsummary/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { fullCapture, ProbeMismatch, probeCapture, smallValue, type CaptureStrategy, type Observed } from './capture.js';
@@ -8,7 +8,7 @@ import { nodeEvents } from './events.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel } from './proto.js';
 import { createMockTensors, createSession, loadOrt, mockFill, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
-import { PassFacts } from './pass-facts.js';
+import { outputSpec, PassFacts } from './pass-facts.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
 export interface ExternalDataFile {
@@ -76,6 +76,7 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
   const facts = new PassFacts(graph);
   const captures = captureStrategies(graph, bytes, facts.valueNames);
   let lastCache: KVCacheEstimate | undefined;
+  let lastOutputs: OutputSpec[] | undefined;
   let ortModule: OrtModule | undefined = options.ort;
   let pass: PassState | undefined;
   let listener: ((e: LayerEvent) => void) | undefined;
@@ -101,6 +102,7 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
       const known = facts.staticPass(context.inputs, context.dims, staticOnly);
       warnings.push(...known.warnings);
       lastCache = known.kvCache;
+      lastOutputs = known.outputs;
       return known.layers;
     },
 
@@ -149,6 +151,10 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
       const inner = facts.observedPass(observed, current.feeds, inside);
       warnings.push(...inner.warnings);
       lastCache = inner.kvCache;
+      lastOutputs = graph.outputs.map((n) => {
+        const o = observed.get(n);
+        return outputSpec(n, o ? { shape: o.dims, dtype: o.type } : undefined);
+      });
       const emit = listener;
       if (emit) {
         for (const event of events) emit(event);
@@ -169,6 +175,10 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
 
     kvCache(): KVCacheEstimate | undefined {
       return lastCache;
+    },
+
+    outputSpecs(): OutputSpec[] {
+      return lastOutputs ?? graph.outputs.map((n) => outputSpec(n, graph.valueInfo.get(n)));
     },
 
     warnings(): string[] {

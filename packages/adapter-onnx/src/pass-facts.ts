@@ -3,7 +3,7 @@
  * symbolic shape inference (static mode, and the rows inside control-flow bodies), the bodies that
  * ran with their inferred shapes, and the KV cache of a decoder.
  */
-import { shellFlag, type KVCacheEstimate, type LayerEvent, type LayerRecord, type ResolvedInput, type Shape } from '@modelsummary/core';
+import { shellFlag, type KVCacheEstimate, type LayerEvent, type LayerRecord, type OutputSpec, type ResolvedInput, type Shape } from '@modelsummary/core';
 import type { Observed } from './capture.js';
 import { bodyEvents, bodyFacts, runsOf, toShape, type BodyFacts, type InferFn, type KnownValue } from './control-flow.js';
 import type { ParsedGraph } from './graph.js';
@@ -24,6 +24,8 @@ const inferIn =
 export interface StaticPass {
   layers: LayerRecord[];
   warnings: string[];
+  /** The graph's outputs with their inferred shapes (static mode). */
+  outputs?: OutputSpec[];
   kvCache?: KVCacheEstimate;
 }
 
@@ -31,6 +33,12 @@ export interface ObservedPass {
   events: LayerEvent[];
   warnings: string[];
   kvCache?: KVCacheEstimate;
+}
+
+/** One graph output as `outputSpecs` reports it: a dim nobody knows left out of the shape. */
+export function outputSpec(name: string, v: { shape?: Shape; dtype?: string } | undefined): OutputSpec {
+  const shape = v?.shape?.every((d) => d !== null && d !== undefined) ? (v.shape as (number | string)[]) : undefined;
+  return { name, ...(shape ? { shape: [...shape] } : {}), ...(v?.dtype ? { dtype: v.dtype } : {}) };
 }
 
 export class PassFacts {
@@ -104,7 +112,7 @@ export class PassFacts {
     const layers = withStaticFacts(this.graph.baseLayers, this.graph.nodes, this.graph.initializers, lookup, facts.notTaken, (node) =>
       node.body ? runsOf(node.body, facts.iterations) : 1,
     );
-    const pass: StaticPass = { layers, warnings };
+    const pass: StaticPass = { layers, warnings, outputs: this.graph.outputs.map((name) => outputSpec(name, lookup(name, undefined))) };
     const cache = this.cacheFrom((name) => lookup(name, undefined));
     if (cache) pass.kvCache = cache;
     this.cache = { key, pass };

@@ -5,7 +5,7 @@
  * plain pass of the model (its own outputs only) is what `measuredPeakBytes` measures.
  */
 import type { HookableModel, InputSpec, LayerEvent, LayerRecord, RemoveHooks } from '@modelsummary/core';
-import { graphEvents, graphInputSpecs, indexGraphModel, producedTensors, requestedOutputs, type GraphIndex } from './graph.js';
+import { graphEvents, graphInputSpecs, graphOutputSpecs, indexGraphModel, producedTensors, requestedOutputs, type GraphIndex } from './graph.js';
 import { inPassScope, passRuntime, type TfjsAdapterOptions } from './pass-runtime.js';
 import { copyRecords } from './records.js';
 import type { GraphModelLike, Tensor, TfModule } from './types.js';
@@ -24,6 +24,7 @@ export function tfjsGraphAdapter(model: GraphModelLike, options: TfjsAdapterOpti
   });
   let emit: ((event: LayerEvent) => void) | null = null;
   let async = false;
+  let lastEvents: LayerEvent[] = [];
 
   return {
     specificationVersion: 'v1',
@@ -70,12 +71,14 @@ export function tfjsGraphAdapter(model: GraphModelLike, options: TfjsAdapterOpti
         captured = await capture(tf, model, graph(), feeds);
       }
       async = captured.async;
+      lastEvents = captured.events;
       for (const event of captured.events) emit?.(event);
       if (fellBack && measuring) await plain();
       else if (plainError !== undefined) throw plainError;
     },
     disposeInputs: (tensors) => runtime.disposeInputs(tensors),
     measuredPeakBytes: () => runtime.measuredPeakBytes(),
+    outputSpecs: () => graphOutputSpecs(model, lastEvents),
     warnings: () => [
       ...(index?.warnings ?? []),
       ...(async && !index?.controlFlow ? ['the graph has dynamic ops: it ran with executeAsync'] : []),

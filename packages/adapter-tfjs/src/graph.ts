@@ -15,6 +15,7 @@ import {
   type InputSpec,
   type LayerEvent,
   type LayerRecord,
+  type OutputSpec,
   type WeightFacts,
 } from '@modelsummary/core';
 import { analyzeControlFlow, CONTROL_FLOW_OPS } from './graph-control-flow.js';
@@ -274,6 +275,26 @@ export function graphInputSpecs(model: GraphModelLike, fromSignature = true): In
       }
     }
     return { name: input.name, shape, dtype: input.dtype };
+  });
+}
+
+/**
+ * The model's outputs: the signature's names (`output_0`) with the graph's (`Identity:0`), and the
+ * shapes and dtypes this pass gave them (`events`), else what the graph declares.
+ */
+export function graphOutputSpecs(model: GraphModelLike, events: readonly LayerEvent[]): OutputSpec[] {
+  const signature = (model.artifacts?.signature as { outputs?: Record<string, SignatureTensorLike> } | undefined)?.outputs ?? {};
+  const seen = new Map<string, { shape: readonly (number | string | null)[]; dtype: string | undefined }>();
+  for (const e of events) e.outputNames?.forEach((n, k) => seen.set(n, { shape: e.outputShapes[k] ?? [], dtype: e.outputDTypes?.[k] }));
+  const withIndex = (n: string) => (/:\d+$/.test(n) ? n : `${n}:0`);
+  return (model.outputs ?? []).map((o) => {
+    const graphName = withIndex(o.name);
+    const key = Object.entries(signature).find(([k, t]) => withIndex(t.name ?? k) === graphName)?.[0];
+    const got = seen.get(graphName);
+    const declared = o.shape?.every((d) => typeof d === 'number' && d >= 0) ? o.shape : undefined;
+    const shape = got?.shape.every((d) => d !== null) ? (got.shape as (number | string)[]) : got ? undefined : declared;
+    const dtype = got?.dtype ?? o.dtype;
+    return { name: key ?? o.name, ...(key && key !== o.name ? { graphName: o.name } : {}), ...(shape ? { shape: [...shape] } : {}), ...(dtype ? { dtype } : {}) };
   });
 }
 

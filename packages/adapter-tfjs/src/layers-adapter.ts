@@ -1,5 +1,5 @@
 /** A tfjs-layers `LayersModel` as a `HookableModel`: hooks on every layer's `call`, one `predict`. */
-import type { HookableModel, InputSpec, LayerEvent, LayerRecord, RemoveHooks } from '@modelsummary/core';
+import type { HookableModel, InputSpec, LayerEvent, LayerRecord, OutputSpec, RemoveHooks } from '@modelsummary/core';
 import { hookLayers, indexLayersModel, layersInputSpecs, type LayersIndex } from './layers.js';
 import { copyRecords } from './records.js';
 import { passRuntime, type TfjsAdapterOptions } from './pass-runtime.js';
@@ -15,6 +15,7 @@ export function tfjsLayersAdapter(model: LayersModelLike, options: TfjsAdapterOp
     intHigh: () => layers().embeddingInputDim ?? 1, // valid indices for every Embedding layer: [0, smallest inputDim)
   });
   let emit: ((event: LayerEvent) => void) | null = null;
+  let outputs: OutputSpec[] | undefined;
 
   return {
     specificationVersion: 'v1',
@@ -39,11 +40,13 @@ export function tfjsLayersAdapter(model: LayersModelLike, options: TfjsAdapterOp
       runtime.measure((tf) => {
         tf.tidy(() => {
           const batchSize = Math.max(1, tensors[0]?.shape[0] ?? 1);
-          model.predict(tensors.length === 1 ? (tensors[0] as Tensor) : tensors, { batchSize, verbose: false });
+          const out = model.predict(tensors.length === 1 ? (tensors[0] as Tensor) : tensors, { batchSize, verbose: false });
+          outputs = (Array.isArray(out) ? out : [out]).map((t, k) => ({ name: model.outputNames?.[k] ?? `output_${k}`, shape: [...t.shape], dtype: t.dtype }));
         });
       }),
     disposeInputs: (tensors) => runtime.disposeInputs(tensors),
     measuredPeakBytes: () => runtime.measuredPeakBytes(),
+    outputSpecs: () => outputs,
     warnings: () => [...runtime.deviceWarnings()],
   };
 }

@@ -40,6 +40,7 @@ export interface LayersModelLike extends LayerLike {
   layers: LayerLike[];
   inputs: SymbolicTensorLike[];
   inputNames?: string[];
+  outputNames?: string[];
   readonly trainableWeights: LayerVariableLike[];
   collectedTrainableWeights?: LayerVariableLike[] | null;
   predict(x: Tensor | Tensor[], args?: { batchSize?: number; verbose?: boolean }): Tensor | Tensor[];

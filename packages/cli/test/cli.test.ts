@@ -113,7 +113,8 @@ describe('the bundled examples', () => {
     const json = JSON.parse(r.stdout);
     expect(validateSummaryJSON(json)).toEqual([]);
     expect(json.device).toBe('cpu');
-    expect(Object.keys(json)).toEqual(['schemaVersion', 'model', 'device', 'batchSize', 'inputs', 'layers', 'totals', 'memory', 'warnings']);
+    expect(Object.keys(json)).toEqual(['schemaVersion', 'model', 'device', 'batchSize', 'inputs', 'outputs', 'layers', 'totals', 'memory', 'warnings']);
+    expect(json.outputs.map((o: { name: string }) => o.name)).toEqual(['logits']);
   });
   it('ONNX --static runs nothing', async () => {
     const r = await run([exampleOnnx, '--static', '--format', 'json']);

@@ -14,7 +14,9 @@ describe('option parsing', () => {
   it('--dim, counts and sizes', () => {
     expect(parseDimOption('seq=128')).toEqual(['seq', 128]);
     expect(() => parseDimOption('seq')).toThrow(/name=value/);
-    expect(() => parseDimOption('seq=0')).toThrow(/positive/);
+    expect(parseDimOption('past_sequence_length=0')).toEqual(['past_sequence_length', 0]);
+    expect(() => parseDimOption('seq=-1')).toThrow(/whole number/);
+    expect(() => parseDimOption('seq=1.5')).toThrow(/whole number/);
     expect(parseCount('max-params', '25M')).toBe(25_000_000);
     expect(parseCount('max-params', '1,000')).toBe(1000);
     expect(parseCount('max-macs', '1.5G')).toBe(1_500_000_000);

@@ -141,6 +141,16 @@ export interface InputOverride {
   value?: InputValue;
 }
 
+/** One output of a model, as `outputSpecs` reports it. */
+export interface OutputSpec {
+  name: string;
+  /** The name inside the graph, when the signature names the output differently (`Identity:0`). */
+  graphName?: string;
+  /** A symbolic dim as its name; absent when unknown. */
+  shape?: (number | string)[];
+  dtype?: DType;
+}
+
 /** An input whose every dimension is a concrete size. */
 export interface ResolvedInput {
   name: string;
@@ -217,6 +227,8 @@ export interface HookableModel<TTensor = unknown> {
   measuredPeakBytes?(): MaybePromise<number | undefined>;
   /** The key-value cache of a decoder, after the pass (or from static shapes in static mode); undefined when the model has none. */
   kvCache?(): MaybePromise<KVCacheEstimate | undefined>;
+  /** The model's outputs after the pass (names from its signature or graph, the shapes this pass gave them). */
+  outputSpecs?(): MaybePromise<OutputSpec[] | undefined>;
   /** Warnings the adapter wants shown (control flow not inspected, defaults used, ...). */
   warnings?(): MaybePromise<string[]>;
   /** Releases everything the adapter holds (sessions, ...). Called by whoever created the adapter. */

@@ -18,7 +18,7 @@ export type ModelSummaryErrorCode =
   | 'ADAPTER_FAILED';
 
 /** The steps of `summarize` that call the adapter; a failure names the one it happened in (`details.step`). */
-export type SummaryStep = 'inputSpecs' | 'listLayers' | 'registerHooks' | 'createMockInputs' | 'run' | 'disposeInputs' | 'removeHooks' | 'warnings' | 'measuredPeakBytes' | 'kvCache';
+export type SummaryStep = 'inputSpecs' | 'listLayers' | 'registerHooks' | 'createMockInputs' | 'run' | 'disposeInputs' | 'removeHooks' | 'warnings' | 'measuredPeakBytes' | 'kvCache' | 'outputSpecs';
 
 /**
  * The one error class of modelsummary. `code` says what went wrong; `ModelSummaryError.isInstance`

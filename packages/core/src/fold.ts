@@ -1,10 +1,10 @@
-import type { DType, KVCacheEstimate, LayerEvent, LayerRecord, ResolvedInput, Shape } from './contract.js';
+import type { DType, KVCacheEstimate, LayerEvent, LayerRecord, OutputSpec, ResolvedInput, Shape } from './contract.js';
 import { isKnownDType, tensorBytes } from './dtype.js';
 import { elementCount } from './shape.js';
 import { summaryError } from './errors.js';
 import { estimateMemory } from './memory.js';
 import { fillScopeShapes } from './scope-shapes.js';
-import type { LayerRow, MemoryConvention, ModelSummary, SummaryMemory, SummaryTotals } from './summary.js';
+import type { LayerRow, MemoryConvention, ModelSummary, SummaryDefaultedDim, SummaryMemory, SummaryTotals } from './summary.js';
 
 /** Everything `foldSummary` needs: static records, the events of one pass, and the context. */
 export interface FoldInput {
@@ -12,6 +12,10 @@ export interface FoldInput {
   device: string;
   batchSize: number;
   inputs: readonly ResolvedInput[];
+  /** The model's outputs, when the adapter names them. */
+  outputs?: readonly OutputSpec[];
+  /** Dims nobody gave, with the value used. */
+  defaultedDims?: readonly SummaryDefaultedDim[];
   layers: readonly LayerRecord[];
   /** Events in the order the hooks reported them. */
   events: readonly LayerEvent[];
@@ -88,10 +92,21 @@ export function foldSummary(input: FoldInput): ModelSummary {
     device: input.device,
     batchSize: input.batchSize,
     inputs: input.inputs.map((i) => ({ name: i.name, shape: [...i.shape], dtype: i.dtype, bytes: i.bytes })),
+    ...(input.outputs && input.outputs.length > 0 ? { outputs: input.outputs.map(copyOutput) } : {}),
+    ...(input.defaultedDims && input.defaultedDims.length > 0 ? { defaultedDims: input.defaultedDims.map((d) => ({ name: d.name, value: d.value, flag: d.flag })) } : {}),
     layers: rows,
     totals,
     memory,
     warnings,
+  };
+}
+
+function copyOutput(o: OutputSpec): OutputSpec {
+  return {
+    name: o.name,
+    ...(o.graphName !== undefined && o.graphName !== o.name ? { graphName: o.graphName } : {}),
+    ...(o.shape ? { shape: [...o.shape] } : {}),
+    ...(o.dtype ? { dtype: o.dtype } : {}),
   };
 }
 

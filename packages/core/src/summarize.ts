@@ -69,6 +69,8 @@ async function summarizeAlone(model: HookableModel, options: SummarizeOptions): 
   let events: LayerEvent[] = [];
   let device = 'none';
   const retryWarnings: string[] = [];
+  const firstDefaulted = resolution.defaulted;
+  let raisedDims: readonly string[] = [];
   if (!model.staticOnly) {
     try {
       device = await runHooked(model, resolution, options.device ?? 'auto', events);
@@ -103,6 +105,7 @@ async function summarizeAlone(model: HookableModel, options: SummarizeOptions): 
         resolution = { ...again, warnings: again.warnings.filter((w) => !raised.some((n) => w.includes(`"${n}"`))) };
         layers = retryLayers;
         events = retryEvents;
+        raisedDims = raised;
         done = true;
         break;
       }
@@ -112,12 +115,16 @@ async function summarizeAlone(model: HookableModel, options: SummarizeOptions): 
 
   const adapterWarnings = (await step('warnings', () => model.warnings?.())) ?? [];
   const kvCache = await step('kvCache', () => model.kvCache?.());
+  const outputs = await step('outputSpecs', () => model.outputSpecs?.());
+  const defaultedDims = firstDefaulted.map((d) => ({ name: d.name, value: raisedDims.includes(d.name) ? RETRY_DIM : d.value, flag: d.flag }));
   const measuredPeakBytes = model.staticOnly ? undefined : await step('measuredPeakBytes', () => model.measuredPeakBytes?.());
   return foldSummary({
     model: { name: model.name, format: model.format ?? model.runtime, runtime: model.runtime },
     device,
     batchSize: resolution.batch, // the batch the inputs have: a batchSize that could not apply is a warning
     inputs: resolution.inputs,
+    ...(outputs ? { outputs } : {}),
+    defaultedDims,
     layers,
     events,
     observed: !model.staticOnly,

@@ -89,12 +89,35 @@ export interface SummaryInput {
   bytes: number;
 }
 
+/** One output of the model: its name (the signature's, when the model has one) and what the pass gave it. */
+export interface SummaryOutput {
+  name: string;
+  /** The name inside the graph, when the signature names the output differently (`Identity:0`). */
+  graphName?: string;
+  /** Sizes of this pass (or inferred, in static mode); a symbolic dim as its name; absent when unknown. */
+  shape?: (number | string)[];
+  dtype?: DType;
+}
+
+/** A symbolic or open dim the caller did not give: the value the summary used, and the flag that sets it. */
+export interface SummaryDefaultedDim {
+  /** The dim's name, or `input[axis]` for an unnamed dim. */
+  name: string;
+  value: number;
+  /** The CLI flag that sets it, shell-quoted: `--dim sequence_length=N`. */
+  flag: string;
+}
+
 /** Everything a summary knows. Render it with `formatSummary`, serialize it with `toJSON`. */
 export interface ModelSummary {
   model: { name: string; format: string; runtime: string };
   device: string;
   batchSize: number;
   inputs: SummaryInput[];
+  /** The model's outputs, when the adapter names them. */
+  outputs?: SummaryOutput[];
+  /** Dims nobody gave that took a default (1, or a larger value a failed pass was retried with). */
+  defaultedDims?: SummaryDefaultedDim[];
   layers: LayerRow[];
   totals: SummaryTotals;
   memory: SummaryMemory;

@@ -22,6 +22,22 @@ export function inputDescriptions(summary: ModelSummary, units: UnitSystem): str
   return summary.inputs.map((i) => `${i.name}: ${formatShape(i.shape)} ${i.dtype} (${formatBytes(i.bytes, units)})`);
 }
 
+/** `output_0 (Identity:0): [1, 6, 56] float32` per output the adapter names. */
+export function outputDescriptions(summary: ModelSummary): string[] {
+  return (summary.outputs ?? []).map((o) => {
+    const name = o.graphName ? `${o.name} (${o.graphName})` : o.name;
+    const facts = [o.shape ? formatShape(o.shape) : undefined, o.dtype].filter((x) => x !== undefined);
+    return facts.length > 0 ? `${name}: ${facts.join(' ')}` : name;
+  });
+}
+
+/** The dims nobody gave, the values used and the flags that set them: `input[1]=1, input[2]=1 (not given; set with ...)`. */
+export function defaultedDimsText(summary: ModelSummary): string | undefined {
+  const dims = summary.defaultedDims ?? [];
+  if (dims.length === 0) return undefined;
+  return `${dims.map((d) => `${d.name}=${d.value}`).join(', ')} (not given; set with ${dims.map((d) => d.flag).join(' ')})`;
+}
+
 /** Total / trainable / non-trainable params and total mult-adds. */
 export function totalsPairs(summary: ModelSummary, g: Glyphs): Pair[] {
   const t = summary.totals;

@@ -1,7 +1,7 @@
 import type { ModelSummary } from '../summary.js';
 import type { UnitSystem } from '../units.js';
 import { cellText, COLUMN_KEYS, COLUMN_TITLES, NUMERIC_COLUMNS, type CellContext } from './columns.js';
-import { conventionsLine, inputDescriptions, memoryPairs, totalsPairs } from './footer.js';
+import { conventionsLine, defaultedDimsText, inputDescriptions, memoryPairs, outputDescriptions, totalsPairs } from './footer.js';
 import { treePrefix, visibleRows } from './rows.js';
 import { glyphsFor } from './text.js';
 import type { ColumnName, OutputFormatDescriptor } from './types.js';
@@ -77,7 +77,10 @@ export function formatHtml(summary: ModelSummary, options: HtmlOptions): string 
   const m = summary.model;
   const caption =
     `  <caption><span class="ms-model">${esc(m.name)}</span> ${esc(g.dash)} format ${esc(m.format)}, runtime ${esc(m.runtime)}, ` +
-    `device ${esc(summary.device)}, batch size ${summary.batchSize}; inputs: ${esc(inputDescriptions(summary, units).join('; ') || '--')}</caption>`;
+    `device ${esc(summary.device)}, batch size ${summary.batchSize}; inputs: ${esc(inputDescriptions(summary, units).join('; ') || '--')}` +
+    (summary.outputs?.length ? `; outputs: ${esc(outputDescriptions(summary).join('; '))}` : '') +
+    (summary.defaultedDims?.length ? `; open dims: ${esc(defaultedDimsText(summary) ?? '')}` : '') +
+    '</caption>';
   return [
     '<table class="modelsummary">',
     caption,

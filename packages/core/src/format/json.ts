@@ -1,5 +1,5 @@
 import type { Dim, DType, KVCacheEstimate, ParamDTypes } from '../contract.js';
-import type { LayerRow, MemoryEstimate, ModelSummary, Provenance, SummaryInput, SummaryTotals } from '../summary.js';
+import type { LayerRow, MemoryEstimate, ModelSummary, Provenance, SummaryDefaultedDim, SummaryInput, SummaryOutput, SummaryTotals } from '../summary.js';
 import {
   bool,
   build,
@@ -52,6 +52,10 @@ export interface SummaryJSON {
   device: string;
   batchSize: number;
   inputs: Array<{ name: string; shape: number[]; dtype: DType; bytes: number }>;
+  /** The model's outputs, when the adapter names them; a symbolic dim as its name. */
+  outputs?: Array<{ name: string; graphName?: string; shape?: (number | string)[]; dtype?: DType }>;
+  /** Dims nobody gave: the value used and the CLI flag that sets it. */
+  defaultedDims?: Array<{ name: string; value: number; flag: string }>;
   layers: LayerJSON[];
   totals: {
     params: number;
@@ -125,6 +129,27 @@ const INPUT: Fields<SummaryInput, SummaryJSON['inputs'][number], V1Context> = {
   bytes: { read: (i) => i.bytes, check: count },
 };
 
+const OUTPUT: Fields<SummaryOutput, NonNullable<SummaryJSON['outputs']>[number], V1Context> = {
+  name: { read: (o) => o.name, check: str },
+  graphName: { read: (o) => o.graphName, check: optional(str) },
+  shape: {
+    read: (o) => (o.shape ? [...o.shape] : undefined),
+    check: optional(
+      is((v) => Array.isArray(v) && v.every((d) => isCount(d) || typeof d === 'string'), 'an array of non-negative integers and dim names', {
+        type: 'array',
+        items: { anyOf: [COUNT_SCHEMA, { type: 'string' }] },
+      }),
+    ),
+  },
+  dtype: { read: (o) => o.dtype, check: optional(str) },
+};
+
+const DEFAULTED_DIM: Fields<SummaryDefaultedDim, NonNullable<SummaryJSON['defaultedDims']>[number], V1Context> = {
+  name: { read: (d) => d.name, check: str },
+  value: { read: (d) => d.value, check: count },
+  flag: { read: (d) => d.flag, check: str },
+};
+
 const PARAM_DTYPES: Fields<ParamDTypes, ParamDTypes, V1Context> = {
   memory: { read: (d) => [...d.memory], check: stringList },
   stored: { read: (d) => [...d.stored], check: stringList },
@@ -172,6 +197,8 @@ const SUMMARY: Fields<ModelSummary, SummaryJSON, V1Context> = {
   device: { read: (s) => s.device, check: str },
   batchSize: { read: (s) => s.batchSize, check: is((v) => isCount(v) && v >= 1, 'a positive integer', { ...COUNT_SCHEMA, minimum: 1 }) },
   inputs: { read: (s) => s.inputs.map((i) => build(INPUT, i)), check: list(object(INPUT)) },
+  outputs: { read: (s) => s.outputs?.map((o) => build(OUTPUT, o)), check: optional(list(object(OUTPUT))) },
+  defaultedDims: { read: (s) => s.defaultedDims?.map((d) => build(DEFAULTED_DIM, d)), check: optional(list(object(DEFAULTED_DIM))) },
   layers: { read: (s) => s.layers.map((r) => build(LAYER, r)), check: list(object(LAYER, layerInvariants)) },
   totals: { read: (s) => build(TOTALS, s.totals), check: object(TOTALS, totalsInvariants) },
   memory: { read: (s) => build(MEMORY, s.memory), check: object(MEMORY) },

@@ -1,7 +1,7 @@
 import type { ModelSummary } from '../summary.js';
 import type { UnitSystem } from '../units.js';
 import { cellText, COLUMN_TITLES, NUMERIC_COLUMNS, type CellContext } from './columns.js';
-import { conventionsLine, inputDescriptions, memoryPairs, totalsPairs } from './footer.js';
+import { conventionsLine, defaultedDimsText, inputDescriptions, memoryPairs, outputDescriptions, totalsPairs } from './footer.js';
 import { treePrefix, visibleRows, type VisibleRow } from './rows.js';
 import { cleanText, displayWidth, glyphsFor, padEnd, padStart } from './text.js';
 import type { ColumnName, OutputFormatDescriptor } from './types.js';
@@ -66,6 +66,10 @@ export function formatMarkdown(summary: ModelSummary, options: MarkdownOptions):
   out.push('');
   const inputs = inputDescriptions(summary, units);
   out.push(`Inputs: ${inputs.length === 0 ? '--' : inputs.map(clean).join('; ')}`);
+  const outputs = outputDescriptions(summary);
+  if (outputs.length > 0) out.push('', `Outputs: ${outputs.map(clean).join('; ')}`);
+  const defaulted = defaultedDimsText(summary);
+  if (defaulted) out.push('', `Open dims: ${clean(defaulted)}`);
   out.push('');
   out.push(...tableLines(visibleRows(summary, options.depth), columns, ctx, ascii));
   out.push('');

@@ -1,7 +1,7 @@
 import type { ModelSummary } from '../summary.js';
 import type { UnitSystem } from '../units.js';
 import { cellText, COLUMN_TITLES, layerLabelParts, NUMERIC_COLUMNS, type CellContext } from './columns.js';
-import { conventionsLine, headerPairs, inputDescriptions, memoryPairs, totalsPairs, type Pair } from './footer.js';
+import { conventionsLine, defaultedDimsText, headerPairs, inputDescriptions, memoryPairs, outputDescriptions, totalsPairs, type Pair } from './footer.js';
 import { treePrefix, visibleRows, type VisibleRow } from './rows.js';
 import { cleanText, displayWidth, glyphsFor, padEnd, padStart, truncate, truncateMiddle, wrapText, type Glyphs } from './text.js';
 import type { ColumnName, OutputFormatDescriptor } from './types.js';
@@ -227,10 +227,15 @@ function headerLines(summary: ModelSummary, units: UnitSystem, ascii: boolean): 
   const lines: string[] = [];
   const header = headerPairs(summary);
   const inputs = inputDescriptions(summary, units);
-  const labelWidth = Math.max(...header.map(([l]) => l.length), 'Inputs'.length) + 2;
+  const outputs = outputDescriptions(summary);
+  const defaulted = defaultedDimsText(summary);
+  const labels = [...header.map(([l]) => l), 'Inputs', ...(outputs.length > 0 ? ['Outputs'] : []), ...(defaulted ? ['Open dims'] : [])];
+  const labelWidth = Math.max(...labels.map((l) => l.length)) + 2;
   for (const [label, value] of header) lines.push(cleanText(padEnd(`${label}:`, labelWidth) + value, ascii));
   if (inputs.length === 0) lines.push(padEnd('Inputs:', labelWidth) + '--');
   inputs.forEach((text, i) => lines.push(cleanText(padEnd(i === 0 ? 'Inputs:' : '', labelWidth) + text, ascii)));
+  outputs.forEach((text, i) => lines.push(cleanText(padEnd(i === 0 ? 'Outputs:' : '', labelWidth) + text, ascii)));
+  if (defaulted) lines.push(cleanText(padEnd('Open dims:', labelWidth) + defaulted, ascii));
   return lines;
 }
 
