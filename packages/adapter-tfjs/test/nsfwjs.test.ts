@@ -1,7 +1,11 @@
-import { formatSummary, summarize } from '@modelsummary/core';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { formatSummary, summarize, type ModelSummary } from '@modelsummary/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfjsAdapter } from '../src/index.js';
-import { noOwnCall, nsfwGraphModel, nsfwLayersModel, tf, tfjsSummaryTotals } from './helpers.js';
+import { noOwnCall, nsfwArtifacts, nsfwGraphModel, nsfwLayersModel, tf, tfjsSummaryTotals } from './helpers.js';
 
 /*
  * The expected MACs are computed here, from what TF.js itself says about each layer / node (class
@@ -96,6 +100,41 @@ function graphModelMacs(model: tf.GraphModel, nodes: Node[]): Map<string, number
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
+const CLI = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'cli', 'dist', 'bin.js');
+
+/**
+ * nsfwjs's model as a user hosts it (model.json + one .bin shard, as nsfwjs's repository serves
+ * them), summarized by the built CLI with `--format json`.
+ */
+async function cliOnNsfw(name: 'mobilenet_v2' | 'mobilenet_v2_mid'): Promise<ModelSummary> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx turbo run build)`);
+  const a = await nsfwArtifacts(name);
+  const dir = mkdtempSync(join(tmpdir(), 'nsfwjs-'));
+  try {
+    writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(a.weightData as ArrayBuffer));
+    const { weightData: _, weightSpecs, ...rest } = a;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ ...rest, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: weightSpecs }] }));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [CLI, join(dir, 'model.json'), '--device', 'cpu', '--format', 'json'], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`the CLI failed (${String(error.code)}): ${stderr}`)) : resolve(stdout),
+      ),
+    );
+    return JSON.parse(out) as ModelSummary;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the CLI's JSON and the library's summary must share. */
+const facts = (s: ModelSummary) => ({
+  params: s.totals.params,
+  macs: s.totals.macs,
+  paramBytes: s.totals.paramBytes,
+  inputs: s.inputs,
+  outputs: s.outputs,
+  rows: s.layers.map((r) => [r.id, r.type, r.outputShapes, r.params, r.macs]),
+});
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
@@ -134,6 +173,8 @@ describe('real models shipped in nsfwjs 4.2.1', () => {
         `(model.summary ${tfjs.params}, trainable ${tfjs.trainableParams}); MACs ${summary.totals.macs}; measured peak ${summary.memory.measuredPeakBytes} B`,
     );
     expect(formatSummary(summary, { format: 'table' })).toContain('Conv1');
+    expect(summary.outputs?.map((o) => [o.name, o.shape])).toEqual([[model.outputNames[0], [1, 5]]]);
+    expect(facts(await cliOnNsfw('mobilenet_v2'))).toEqual(facts(summary));
     model.dispose();
   });
 
@@ -170,6 +211,7 @@ describe('real models shipped in nsfwjs 4.2.1', () => {
       `nsfwjs mobilenet_v2_mid (graph): ${nodeRows.length} node rows (${nodes.length} nodes incl. Const/Placeholder), ${scopes.length} scope rows; ` +
         `params ${summary.totals.params} = Σ weights ${weightCount} (${Object.keys(model.weights).length} tensors); MACs ${summary.totals.macs}`,
     );
+    expect(facts(await cliOnNsfw('mobilenet_v2_mid'))).toEqual(facts(summary));
     model.dispose();
   });
 });
