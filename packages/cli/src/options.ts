@@ -2,7 +2,7 @@
  * Turns raw option values (strings from the command line) into checked settings. Pure, no heavy
  * imports: every error is a usage error (exit 2) naming the option.
  */
-import type { ColumnName, InputOverride, InputValue, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
+import { parseDimFlag, parseInputFlag, type ColumnName, type InputOverride, type MemoryConvention, type OutputFormat, type UnitSystem } from '@modelsummary/core';
 import { FORMATS, FORMAT_SPELLINGS } from './formats.js';
 import { usageError } from './io.js';
 
@@ -104,66 +104,21 @@ export function parseBytes(name: string, text: string): number {
   return Math.round(value);
 }
 
-/**
- * `--input name:dtype:d0xd1x...`, or `name:d0xd1x...` (dtype from the model). Dims are separated
- * by `x` or `,`; an empty shape (or `scalar`) is a scalar. The name may itself contain `:`
- * (`input:0`): the shape is the last field and the dtype the one before it. `=VALUE` fills every
- * element with a value: `--input sr=16000` (shape and dtype from the model),
- * `--input sr:int64:scalar=16000`, `--input use_cache_branch=true`.
- */
-export function parseInputOption(text: string): InputOverride {
-  const eq = text.lastIndexOf('=');
-  const spec = eq < 0 ? text : text.slice(0, eq);
-  const valueText = eq < 0 ? undefined : text.slice(eq + 1).trim();
-  const bad = (why: string) =>
-    usageError(`--input "${text}": ${why}; expected name:dtype:d0xd1x... such as images:float32:1x3x224x224, or name=value such as sr=16000`);
-  const value = valueText === undefined ? undefined : parseInputValue(valueText, bad);
-  if (value !== undefined && !spec.includes(':')) {
-    if (spec.trim().length === 0) throw bad('empty input name');
-    return { name: spec.trim(), value };
+/** Core's reading of a flag, its error a usage error (exit 2) with the same message. */
+function asUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error && (error as { code?: unknown }).code === 'INVALID_OPTION') throw usageError(error.message);
+    throw error;
   }
-  const parts = spec.split(':');
-  if (parts.length < 2) throw bad('missing ":" between the name and the shape');
-  const shapeText = (parts.pop() as string).trim();
-  let dtype: string | undefined;
-  if (parts.length >= 2 && /^[a-z][a-z0-9]*$/i.test(parts[parts.length - 1] ?? '') && !/^\d+$/.test(parts[parts.length - 1] ?? '')) {
-    dtype = (parts.pop() as string).toLowerCase();
-  }
-  const name = parts.join(':');
-  if (name.length === 0) throw bad('empty input name');
-  const dims = shapeText === '' || shapeText === 'scalar' ? [] : shapeText.split(/[x×,]/i);
-  const shape = dims.map((d) => {
-    const t = d.trim();
-    if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t))) throw bad(`dim "${d}" is not a non-negative integer`);
-    return Number(t);
-  });
-  return { name, shape, ...(dtype === undefined ? {} : { dtype }), ...(value === undefined ? {} : { value }) };
 }
 
-/** The value of `--input name=VALUE`: `true` / `false`, an integer (a bigint past 2^53), or a number. */
-function parseInputValue(text: string, bad: (why: string) => Error): InputValue {
-  const t = text.toLowerCase();
-  if (t === 'true' || t === 'false') return t === 'true';
-  if (/^[-+]?\d+$/.test(text)) {
-    const n = Number(text);
-    return Number.isSafeInteger(n) ? n : BigInt(text);
-  }
-  const n = Number(text);
-  if (text === '' || !Number.isFinite(n)) throw bad(`value "${text}" is not a number, an integer or true / false`);
-  return n;
-}
+/** `--input name:dtype:shape` / `--input name=value`: core's `parseInputFlag`. */
+export const parseInputOption = (text: string): InputOverride => asUsage(() => parseInputFlag(text));
 
-/** `--dim name=value`: 0 allowed (a decoder's empty KV cache at its first step). */
-export function parseDimOption(text: string): [string, number] {
-  const i = text.lastIndexOf('=');
-  if (i <= 0) throw usageError(`--dim "${text}": expected name=value such as seq=128`);
-  const name = text.slice(0, i).trim();
-  const value = text.slice(i + 1).trim();
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-    throw usageError(`--dim "${text}": the value must be a whole number (0 for an empty past, such as past_sequence_length=0)`);
-  }
-  return [name, Number(value)];
-}
+/** `--dim name=value` (0 allowed): core's `parseDimFlag`. */
+export const parseDimOption = (text: string): [string, number] => asUsage(() => parseDimFlag(text));
 
 /** `--format`: a name or an alias of a format of core's registry. */
 function formatOption(raw: RawOptions): OutputFormat {

@@ -53,6 +53,8 @@ export type { UnitSystem } from './units.js';
 export { dimExpressionNames, evaluateDimExpression, isDimExpression, parseDimExpression } from './dim-expr.js';
 export type { DimExpression } from './dim-expr.js';
 export { shellFlag, shellQuote } from './shell.js';
+export { parseDimFlag, parseInputFlag, parseInputFlags, shellWords } from './flags.js';
+export type { InputFlags } from './flags.js';
 
 // for adapter authors: MACs formulas and tables
 export {
