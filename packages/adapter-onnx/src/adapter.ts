@@ -7,7 +7,8 @@ import { checkSpecs } from './check-inputs.js';
 import { nodeEvents } from './events.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel } from './proto.js';
-import { createMockTensors, createSession, loadOrt, mockFill, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
+import { createMockTensors, createSession, loadOrt, mockFill, ortFlavor, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
+import { profileCapture, ProfileUnavailable, unobservedOutputs, type ProfileStore } from './profile-capture.js';
 import { outputSpec, PassFacts } from './pass-facts.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
@@ -36,6 +37,11 @@ export interface OnnxAdapterOptions {
   externalData?: ExternalDataFile[];
   /** Extra session options passed to `InferenceSession.create` (logSeverityLevel, graphOptimizationLevel, ...). */
   sessionOptions?: InferenceSession.SessionOptions;
+  /**
+   * Where onnxruntime-node's profiler may write (the `/node` entry gives one): the pass then
+   * observes every node from the profile, the model running as it is. Without it, shape probes.
+   */
+  profiles?: ProfileStore;
 }
 
 /** The `HookableModel` of an ONNX model, with the parsed graph for callers who want it. */
@@ -74,7 +80,7 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
   const staticOnly = options.run === false;
   const warnings = [...graph.warnings];
   const facts = new PassFacts(graph);
-  const captures = captureStrategies(graph, bytes, facts.valueNames);
+  const captures = captureStrategies(graph, bytes, facts.valueNames, options.profiles);
   let lastCache: KVCacheEstimate | undefined;
   let lastOutputs: OutputSpec[] | undefined;
   let ortModule: OrtModule | undefined = options.ort;
@@ -84,7 +90,10 @@ export function onnxAdapterFromGraph(bytes: Uint8Array, graph: ParsedGraph, opti
   const release = async (): Promise<void> => {
     const open = pass;
     pass = undefined;
-    if (open) await open.session.release();
+    if (open) {
+      await open.session.release();
+      open.capture.released?.();
+    }
   };
 
   const adapter: OnnxHookableModel = {
@@ -201,27 +210,54 @@ interface PassState {
   feeds: ResolvedInput[];
 }
 
-/** The capture strategies of one model, each built once when first needed (`probe: null`: not possible). */
+/** The capture strategies of one model, each built once when first needed (`null`: not possible here). */
 interface Captures {
+  profile(ort: OrtModule): CaptureStrategy | undefined;
   probe(): CaptureStrategy | undefined;
   full(): CaptureStrategy;
+  /** Only these outputs (what a profile did not show). */
+  only(names: readonly string[]): CaptureStrategy;
+  dropProfile(): void;
   dropProbe(): void;
 }
 
-function captureStrategies(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string>): Captures {
+function captureStrategies(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string>, profiles: ProfileStore | undefined): Captures {
+  let profile: CaptureStrategy | null | undefined = profiles ? undefined : null;
   let probe: CaptureStrategy | null | undefined;
   let full: CaptureStrategy | undefined;
   return {
+    profile: (ort) => {
+      if (profile === undefined) profile = profiles && ortFlavor(ort) === 'node' ? profileCapture(graph, bytes, valueNames, profiles) : null;
+      return profile ?? undefined;
+    },
     probe: () => (probe === undefined ? (probe = probeCapture(graph, bytes, valueNames) ?? null) : probe) ?? undefined,
     full: () => (full ??= fullCapture(graph, bytes, valueNames)),
+    only: (names) => fullCapture(graph, bytes, valueNames, names),
+    dropProfile: () => {
+      profile = null;
+    },
     dropProbe: () => {
       probe = null;
     },
   };
 }
 
-/** Opens the session of the cheapest capture the runtime accepts: probes, else every output. */
+/** A session for `capture`, with the session options it needs. */
+function openFor(ort: OrtModule, capture: CaptureStrategy, o: CreateSessionOptions): Promise<SessionHandle> {
+  const own = capture.sessionOptions?.();
+  return createSession(ort, capture.bytes, own ? { ...o, sessionOptions: { ...o.sessionOptions, ...own } } : o);
+}
+
+/** Opens the session of the cheapest capture the runtime accepts: the profile, probes, else every output. */
 async function openCapture(ort: OrtModule, captures: Captures, o: CreateSessionOptions): Promise<{ session: SessionHandle; capture: CaptureStrategy }> {
+  const profile = captures.profile(ort);
+  if (profile) {
+    try {
+      return { session: await openFor(ort, profile, { ...o, keepOutputsOnDevice: false }), capture: profile };
+    } catch {
+      captures.dropProfile(); // this runtime cannot profile the model: probes instead
+    }
+  }
   const probe = captures.probe();
   if (probe) {
     try {
@@ -240,6 +276,25 @@ async function openCapture(ort: OrtModule, captures: Captures, o: CreateSessionO
  * failure is the model's, and is thrown as it is).
  */
 async function observePass(ort: OrtModule, captures: Captures, pass: PassState, feeds: Record<string, Tensor>, graph: ParsedGraph): Promise<Observed> {
+  if (pass.capture.kind === 'profile') {
+    let observed: Observed | undefined;
+    try {
+      observed = await runOnce(pass, feeds);
+    } catch (error) {
+      if (!(error instanceof ProfileUnavailable)) throw error;
+      captures.dropProfile();
+      await pass.session.release();
+      pass.capture.released?.();
+      const next = captures.probe() ?? captures.full();
+      pass.capture = next;
+      pass.session = await openFor(ort, next, { ...pass.options, executionProviders: [pass.session.device], keepOutputsOnDevice: next.kind !== 'probe' });
+    }
+    if (observed) {
+      const missing = unobservedOutputs(graph, observed);
+      if (missing.length > 0) for (const [k, v] of await observeOnly(ort, captures.only(missing), pass, feeds)) observed.set(k, v);
+      return observed;
+    }
+  }
   if (pass.capture.kind === 'probe') {
     try {
       return await runOnce(pass, feeds);
@@ -319,9 +374,19 @@ async function runOnce(pass: PassState, feeds: Record<string, Tensor>): Promise<
   const { capture, session } = pass;
   const results = capture.fetches ? await session.session.run(feeds, capture.fetches) : await session.session.run(feeds);
   try {
-    return capture.read(results);
+    return capture.read(results, session.session);
   } finally {
     disposeAll(results);
+  }
+}
+
+/** The outputs `capture` fetches, from a session of its own on the pass's provider. */
+async function observeOnly(ort: OrtModule, capture: CaptureStrategy, pass: PassState, feeds: Record<string, Tensor>): Promise<Observed> {
+  const session = await openFor(ort, capture, { ...pass.options, executionProviders: [pass.session.device], keepOutputsOnDevice: false });
+  try {
+    return await runOnce({ ...pass, session, capture }, feeds);
+  } finally {
+    await session.release();
   }
 }
 

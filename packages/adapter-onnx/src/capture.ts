@@ -1,8 +1,9 @@
 /**
- * How the one pass observes every node's outputs. Two strategies: shape probes (tiny Shape outputs,
- * activations stay inside the session) where the model allows them, else every intermediate tensor
- * appended as a graph output. The adapter picks by capability: probes when they can be built and
- * the runtime creates and runs them, every output otherwise.
+ * How the one pass observes every node's outputs. Three strategies: onnxruntime-node's profiler
+ * (profile-capture.ts: the model runs as it is), shape probes (tiny Shape outputs, activations stay
+ * inside the session) where the model allows them, else every intermediate tensor appended as a
+ * graph output. The adapter picks by capability: the profile where the runtime writes one, then
+ * probes when they can be built and the runtime creates and runs them, every output otherwise.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import type { ParsedGraph } from './graph.js';
@@ -22,25 +23,33 @@ export function smallValue(t: Tensor | undefined): unknown[] | undefined {
 
 /** One way of observing the pass. */
 export interface CaptureStrategy {
-  readonly kind: 'probe' | 'full';
+  readonly kind: 'profile' | 'probe' | 'full';
   /** The model bytes the session is created from. */
   readonly bytes: Uint8Array;
   /** Output names to fetch; undefined: every graph output. */
   readonly fetches: string[] | undefined;
-  /** Reads the observations out of a run's results; throws {@link ProbeMismatch} when they do not add up. */
-  read(results: InferenceSession.OnnxValueMapType): Observed;
+  /** Session options this capture needs, asked once per session it opens. */
+  sessionOptions?(): InferenceSession.SessionOptions;
+  /** After its session is released: removes what the session left (a profile file written on release). */
+  released?(): void;
+  /** Reads the observations out of a run's results (and its session); throws {@link ProbeMismatch} when they do not add up. */
+  read(results: InferenceSession.OnnxValueMapType, session: InferenceSession): Observed;
 }
 
 /** The probe outputs did not add up (a declared rank was wrong): observe the pass another way. */
 export class ProbeMismatch extends Error {}
 
-/** Every intermediate tensor as a graph output (works on any runtime; copies every activation out). */
-export function fullCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string> = new Set()): CaptureStrategy {
+/**
+ * Every intermediate tensor as a graph output (works on any runtime; copies every activation out),
+ * or only the tensors `only` names (what a profile did not show).
+ */
+export function fullCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames: ReadonlySet<string> = new Set(), only?: readonly string[]): CaptureStrategy {
   const already = new Set(graph.outputs);
+  const wanted = only ? new Set(only) : undefined;
   const extra: string[] = [];
   for (const node of graph.nodes) {
     for (const o of node.outputs) {
-      if (o !== '' && !already.has(o)) {
+      if (o !== '' && !already.has(o) && (!wanted || wanted.has(o))) {
         already.add(o);
         extra.push(o);
       }
@@ -49,7 +58,7 @@ export function fullCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames: R
   return {
     kind: 'full',
     bytes: addGraphOutputs(bytes, extra),
-    fetches: undefined,
+    fetches: only ? [...only] : undefined,
     read(results) {
       const observed: Observed = new Map();
       for (const [k, v] of Object.entries(results)) {

@@ -28,8 +28,8 @@ export interface ParsedGraph {
   rowNodes: GraphNode[];
   /** Every control-flow body, at every level, in pre-order. */
   bodies: GraphBody[];
-  /** Rows with the static facts the file declares (value_info). */
-  layers: LayerRecord[];
+  /** Rows with the static facts the file declares (value_info); made on first read. */
+  readonly layers: LayerRecord[];
   /** Rows before any static fact: ids, nesting, params. */
   baseLayers: LayerRecord[];
   /** Which constants are parameters. */
@@ -73,7 +73,7 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
   const rowNodes = nodes.filter((n) => !n.isConstant);
   const constantOutputs = new Set(nodes.filter((n) => n.isConstant).flatMap((n) => n.outputs));
   const rows = buildRows({ nodes, initializers, valueInfo });
-  const layers = withStaticFacts(rows.layers, nodes, initializers, declaredLookup({ valueInfo }));
+  let layers: LayerRecord[] | undefined;
 
   return {
     graphName: graph.name ?? '',
@@ -84,7 +84,10 @@ export function parseGraph(model: ModelProto, label: string): ParsedGraph {
     nodes,
     rowNodes,
     bodies: allBodies(nodes),
-    layers,
+    // Only a run without bodies (or no pass context) reads these: a static pass builds its own.
+    get layers() {
+      return (layers ??= withStaticFacts(rows.layers, nodes, initializers, declaredLookup({ valueInfo })));
+    },
     baseLayers: rows.layers,
     weights: rows.analysis,
     inputs,

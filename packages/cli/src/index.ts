@@ -4,5 +4,6 @@
  */
 export { main, report, EXIT } from './main.js';
 export type { CliIO, CliStream, CliOptions } from './main.js';
-export { parseInputOption, parseDimOption, parseBytes, parseCount, resolveOptions } from './options.js';
+export { parseBytes, parseCount, resolveOptions } from './options.js';
+export { parseDimOption, parseInputOption } from './input-options.js';
 export { VERSION } from './help.js';

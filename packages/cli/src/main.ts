@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       if (error instanceof CliError) throw error;
       throw usageError(`${(error as Error).message.replace(/`/g, '"')}; run modelsummary --help`);
     }
-    const options = resolveOptions(parsed.options, env);
+    const options = await resolveOptions(parsed.options, env);
     color = options.color && io.stderr.isTTY === true;
     const isDiff = cli.matchedCommandName === 'diff';
     const positionals = parsed.args.filter((a) => a !== '');

@@ -2,7 +2,7 @@
  * Turns raw option values (strings from the command line) into checked settings. Pure, no heavy
  * imports: every error is a usage error (exit 2) naming the option.
  */
-import { parseDimFlag, parseInputFlag, type ColumnName, type InputOverride, type MemoryConvention, type OutputFormat, type UnitSystem } from '@modelsummary/core';
+import type { ColumnName, InputOverride, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
 import { FORMATS, FORMAT_SPELLINGS } from './formats.js';
 import { usageError } from './io.js';
 
@@ -104,22 +104,6 @@ export function parseBytes(name: string, text: string): number {
   return Math.round(value);
 }
 
-/** Core's reading of a flag, its error a usage error (exit 2) with the same message. */
-function asUsage<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof Error && (error as { code?: unknown }).code === 'INVALID_OPTION') throw usageError(error.message);
-    throw error;
-  }
-}
-
-/** `--input name:dtype:shape` / `--input name=value`: core's `parseInputFlag`. */
-export const parseInputOption = (text: string): InputOverride => asUsage(() => parseInputFlag(text));
-
-/** `--dim name=value` (0 allowed): core's `parseDimFlag`. */
-export const parseDimOption = (text: string): [string, number] => asUsage(() => parseDimFlag(text));
-
 /** `--format`: a name or an alias of a format of core's registry. */
 function formatOption(raw: RawOptions): OutputFormat {
   const formatText = (requireValue('format', raw.format) ?? FORMATS[0]!.name).toLowerCase();
@@ -143,15 +127,18 @@ function choiceOptions(raw: RawOptions): Pick<CliOptions, 'units' | 'memoryConve
   return { units, memoryConvention: convention, runtime: runtimeText === 'wasm' ? 'web' : (runtimeText as OrtChoice), device };
 }
 
-/** Checks every option; the first bad one is a usage error. */
-export function resolveOptions(raw: RawOptions, env: Record<string, string | undefined>): CliOptions {
+/** Checks every option; the first bad one is a usage error. `--input` / `--dim` load core's flag parsers. */
+export async function resolveOptions(raw: RawOptions, env: Record<string, string | undefined>): Promise<CliOptions> {
   const format = formatOption(raw);
   const depthText = requireValue('depth', raw.depth);
   const batchText = requireValue('batch', raw.batch);
   const choices = choiceOptions(raw);
+  const inputTexts = all(raw.input);
+  const dimTexts = all(raw.dim);
+  const flags = inputTexts.length > 0 || dimTexts.length > 0 ? await import('./input-options.js') : undefined;
   const dims: Record<string, number> = {};
-  for (const d of all(raw.dim)) {
-    const [name, value] = parseDimOption(d);
+  for (const d of dimTexts) {
+    const [name, value] = flags!.parseDimOption(d);
     dims[name] = value;
   }
   const columns = requireValue('columns', raw.columns);
@@ -168,7 +155,7 @@ export function resolveOptions(raw: RawOptions, env: Record<string, string | und
     ...(depthText === undefined ? {} : { depth: parseInteger('depth', depthText) }),
     ...(columns === undefined ? {} : { columns }),
     batchSize: batchText === undefined ? 1 : parseInteger('batch', batchText, 1),
-    inputs: all(raw.input).map(parseInputOption),
+    inputs: inputTexts.map((t) => flags!.parseInputOption(t)),
     dims,
     ...choices,
     ascii: raw.ascii === true,

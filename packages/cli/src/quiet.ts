@@ -20,12 +20,13 @@ const SAID_FD = 4;
 /** Bytes of the runtimes' stderr kept for a crash report. */
 const KEEP_BYTES = 256 * 1024;
 
-const IN_PROCESS_FLAGS = new Set(['--debug', '-h', '--help', '-v', '--version']);
+/** Runs that load no runtime (help, version, `--static`: the graph alone) or want to see everything (`--debug`). */
+const IN_PROCESS_FLAGS = new Set(['--debug', '-h', '--help', '-v', '--version', '--static']);
 
 /**
  * True when the CLI should run in a quiet child: on Node (not Bun / Deno, whose command lines
- * differ), not already the child, with arguments that may load a runtime (help, version and the
- * no-argument usage line load none; `--debug` wants to see everything).
+ * differ), not already the child, with arguments that may load a runtime (help, version, `--static`
+ * and the no-argument usage line load none; `--debug` wants to see everything).
  */
 export function shouldRunQuietly(argv: readonly string[], env: Record<string, string | undefined>): boolean {
   if (env[CHILD_ENV] !== undefined || env.MODELSUMMARY_IN_PROCESS === '1') return false;

@@ -39,7 +39,7 @@ describe('formats: read from core’s registry', () => {
 
   it('--format takes every name and alias of the registry, and nothing else', async () => {
     for (const f of OUTPUT_FORMATS) {
-      for (const spelling of [f.name, ...f.aliases, f.name.toUpperCase()]) expect(resolveOptions({ format: spelling }, {}).format).toBe(f.name);
+      for (const spelling of [f.name, ...f.aliases, f.name.toUpperCase()]) expect((await resolveOptions({ format: spelling }, {})).format).toBe(f.name);
     }
     const r = await run([exampleOnnx, '--format', 'xml']);
     expect(r.code).toBe(2);

@@ -25,15 +25,16 @@ describe('option parsing', () => {
     expect(parseBytes('max-memory', '1234')).toBe(1234);
     expect(() => parseBytes('max-memory', 'lots')).toThrow(/--max-memory/);
   });
-  it('defaults, NO_COLOR, and bad values', () => {
-    const o = resolveOptions({}, {});
+  it('defaults, NO_COLOR, and bad values', async () => {
+    const o = await resolveOptions({}, {});
     expect(o).toMatchObject({ format: 'table', batchSize: 1, device: 'auto', runtime: 'auto', units: 'si', memoryConvention: 'default', color: true });
-    expect(resolveOptions({}, { NO_COLOR: '1' }).color).toBe(false);
-    expect(resolveOptions({ color: false }, {}).color).toBe(false);
-    expect(resolveOptions({ runtime: 'onnxruntime-web' }, {}).runtime).toBe('web');
-    expect(resolveOptions({ format: 'md' }, {}).format).toBe('markdown');
-    for (const bad of [{ batch: '0' }, { batch: '-2' }, { depth: 'x' }, { units: 'bits' }, { memoryConvention: 'keras' }, { runtime: 'tensorrt' }, { format: true }]) {
-      expect(() => resolveOptions(bad, {})).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect((await resolveOptions({}, { NO_COLOR: '1' })).color).toBe(false);
+    expect((await resolveOptions({ color: false }, {})).color).toBe(false);
+    expect((await resolveOptions({ runtime: 'onnxruntime-web' }, {})).runtime).toBe('web');
+    expect((await resolveOptions({ format: 'md' }, {})).format).toBe('markdown');
+    expect((await resolveOptions({ input: ['sr=16000'], dim: ['seq=4'] }, {})).inputs).toEqual([{ name: 'sr', value: 16000 }]);
+    for (const bad of [{ batch: '0' }, { batch: '-2' }, { depth: 'x' }, { units: 'bits' }, { memoryConvention: 'keras' }, { runtime: 'tensorrt' }, { format: true }, { dim: 'seq=-1' }]) {
+      await expect(resolveOptions(bad, {})).rejects.toThrow(expect.objectContaining({ exitCode: 2 }));
     }
   });
 });

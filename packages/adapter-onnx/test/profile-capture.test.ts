@@ -1,0 +1,117 @@
+/**
+ * The profiled capture (onnxruntime-node's profiler names every kernel with its output shapes; the
+ * model runs as it is) against the shape-probe capture on the same models and inputs: the same
+ * rows, shapes, dtypes, MACs and totals. The reference is the other capture, which fetches the
+ * shapes as tensors from onnxruntime; the profile files are removed once read.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { summarize, type ModelSummary, type SummarizeOptions } from '@modelsummary/core';
+import { onnxAdapter } from '../src/index.js';
+import { nodeProfileStore } from '../src/node.js';
+import { parseGraph } from '../src/graph.js';
+import { readProfile, unobservedOutputs, type ProfileStore } from '../src/profile-capture.js';
+import { decodeModel, onnx } from '../src/proto.js';
+import { MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
+
+const FIXTURES = join(new URL('.', import.meta.url).pathname, 'fixtures');
+const onnxIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => join(dir, f)) : []);
+
+/** Inputs the models need (dims, values); the rest run with their defaults. */
+const OPTIONS: Record<string, SummarizeOptions> = {
+  'gpt2_with_past.onnx': { dims: { sequence_length: 3, past_sequence_length: 5 } },
+  'gpt2_merged.onnx': { dims: { sequence_length: 3, past_sequence_length: 5 }, inputs: [{ name: 'use_cache_branch', value: true }] },
+  'bert_tiny.onnx': { dims: { sequence_length: 7 } },
+  'bert_tiny_fp16.onnx': { dims: { sequence_length: 7 } },
+  'matmul_integer.onnx': { dims: { sequence_length: 5 } },
+  'matmul_nbits.onnx': { dims: { sequence_length: 5 } },
+  'real/control_flow.onnx': { batchSize: 2, inputs: [{ name: 'use_then', value: true }] },
+  'ops_onnx.onnx': { batchSize: 2, dims: { height: 17, width: 22, sequence_length: 5 } },
+  'functions.onnx': { dims: { batch_size: 2, sequence_length: 5 } },
+  'ch_PP-OCRv4_det_infer.onnx': { dims: { 'p2o.DynamicDimension.1': 160, 'p2o.DynamicDimension.2': 160 } },
+  'ch_PP-OCRv4_rec_infer.onnx': { dims: { 'p2o.DynamicDimension.1': 320 } },
+  'ch_ppocr_mobile_v2.0_cls_infer.onnx': { dims: { 'p2o.DynamicDimension.1': 48, 'p2o.DynamicDimension.2': 192 } },
+};
+
+const MODELS = [...onnxIn(MODELS_DIR), ...onnxIn(FIXTURES), ...onnxIn(join(FIXTURES, 'real')).filter((f) => !f.endsWith('bert_external.onnx')), ...onnxIn(OCR_DIR)];
+
+/** A store that counts the profiles read back. */
+function countingStore(): ProfileStore & { read: () => number } {
+  const store = nodeProfileStore();
+  let read = 0;
+  return {
+    prefix: () => store.prefix(),
+    take(prefix) {
+      const text = store.take(prefix);
+      if (text !== undefined) read += 1;
+      return text;
+    },
+    read: () => read,
+  };
+}
+
+const facts = (s: ModelSummary) => ({
+  rows: s.layers.map((l) => [l.id, l.callIndex, l.executed, l.outputShapes, l.outputDTypes, l.inputShapes, l.macs, l.provenance.shape]),
+  totals: s.totals,
+  activationBytes: s.memory.activationBytes,
+  outputs: s.outputs,
+});
+
+describe('profiled capture = probed capture', () => {
+  test.each(MODELS.map((f) => [f.split('/').slice(-2).join('/'), f]))('%s', async (_, file) => {
+    const bytes = readFileSync(file);
+    const name = file.split('/').pop()!;
+    const options: SummarizeOptions = { device: 'cpu', ...(OPTIONS[file.split('/').slice(-2).join('/')] ?? OPTIONS[name] ?? {}) };
+    const store = countingStore();
+    const profiled = await onnxAdapter(bytes, { ort: ortNode, fileName: name, profiles: store });
+    const probed = await onnxAdapter(bytes, { ort: ortNode, fileName: name });
+    try {
+      const a = await summarize(profiled, options);
+      const b = await summarize(probed, options);
+      expect(store.read(), 'the pass read a profile').toBeGreaterThanOrEqual(1);
+      expect(facts(a)).toEqual(facts(b));
+    } finally {
+      await profiled.dispose();
+      await probed.dispose();
+    }
+  }, 120_000);
+
+  test('no profile file or folder is left behind', () => {
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('modelsummary-profile-'))).toEqual([]);
+  });
+});
+
+describe('readProfile', () => {
+  // Constant, unnamed Relu, named Add, unnamed Relu: onnxruntime names the unnamed ones by the index it keeps (Constants become initializers).
+  const model = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }],
+      output: [{ name: 'z' }],
+      node: [
+        { opType: 'Constant', output: ['c'], attribute: [{ name: 'value', type: 4, t: { dims: [2], dataType: 1, floatData: [1, 2] } }] },
+        { opType: 'Relu', input: ['x'], output: ['r'] },
+        { opType: 'Add', name: 'add', input: ['r', 'c'], output: ['y'] },
+        { opType: 'Relu', input: ['y'], output: ['z'] },
+      ],
+    },
+  }).finish();
+  const graph = parseGraph(decodeModel(model, 'g'), 'g');
+  const kernel = (name: string, op: string, shapes: Record<string, number[]>[]) => ({ cat: 'Node', name: `${name}_kernel_time`, args: { op_name: op, output_type_shape: shapes } });
+
+  test('names, unnamed nodes by kept index, types as tensor types', () => {
+    const json = JSON.stringify([{ cat: 'Session', name: 'model_run' }, kernel('Relu_0', 'Relu', [{ float: [2] }]), kernel('add', 'Add', [{ float: [2] }]), kernel('Relu_2', 'Relu', [{ double: [2] }])]);
+    const observed = readProfile(json, graph);
+    expect(Object.fromEntries(observed)).toEqual({ r: { dims: [2], type: 'float32' }, y: { dims: [2], type: 'float32' }, z: { dims: [2], type: 'float64' } });
+    expect(unobservedOutputs(graph, observed)).toEqual([]);
+  });
+
+  test('a node shown twice, with another op or another output count is not observed (fetched instead)', () => {
+    const json = JSON.stringify([kernel('Relu_0', 'Relu', [{ float: [2] }]), kernel('Relu_0', 'Relu', [{ float: [2] }]), kernel('add', 'Mul', [{ float: [2] }]), kernel('Relu_2', 'Relu', [])]);
+    expect(unobservedOutputs(graph, readProfile(json, graph))).toEqual(['r', 'y', 'z']);
+  });
+});
