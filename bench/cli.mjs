@@ -1,11 +1,14 @@
-// CLI end to end, whole processes: `modelsummary mobilenet_v2.onnx` ÷ a minimal script that loads
-// and runs it once (lib/plain-onnx.mjs), `modelsummary --version` cold start, and a synthetic
-// ~7B-parameter decoder-only transformer (external data not written) with `--static`: time + peak RSS.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// CLI end to end, whole processes: `modelsummary mobilenet_v2.onnx` and the IS-Net quint8 model of
+// @imgly/background-removal-data (1,084 nodes at 1×3×1024×1024) ÷ a minimal script that loads and
+// runs the same file once (lib/plain-onnx.mjs), each pair run in turns; `modelsummary --version`
+// cold start; a synthetic ~7B-parameter decoder-only transformer (external data not written) with
+// `--static`: time + peak RSS.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeProcessMedian } from './lib/proc.mjs';
+import { interleavedMedians, nodeProcessMedian } from './lib/proc.mjs';
 import { decoder7BModel } from './lib/synthetic.mjs';
 import { MOBILENET } from './onnx.mjs';
 
@@ -20,15 +23,25 @@ export async function benchCli({ runs = 5 } = {}) {
   const bare = nodeProcessMedian(['-e', '0'], { runs: 7 });
   rows.push({ name: 'cli --version cold start', ms: version.ms, rss: version.rss, baselineMs: bare.ms, baseline: 'node -e 0', runs: 7 });
   if (existsSync(MOBILENET)) {
-    const plain = nodeProcessMedian([PLAIN, MOBILENET], { runs });
-    for (const device of ['cpu', 'auto']) {
-      const ours = nodeProcessMedian([BIN, MOBILENET, '--device', device], { runs });
-      rows.push({ name: `cli mobilenet_v2.onnx --device ${device} ÷ plain load+run process`, ms: ours.ms, rss: ours.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: ours.ms / plain.ms, runs });
+    const [plain, cpu, auto] = interleavedMedians([[PLAIN, MOBILENET], [BIN, MOBILENET, '--device', 'cpu'], [BIN, MOBILENET, '--device', 'auto']], { runs });
+    for (const [device, ours] of [['cpu', cpu], ['auto', auto]]) {
+      rows.push({ name: `cli mobilenet_v2.onnx --device ${device} ÷ plain load+run process`, ms: ours.ms, rss: ours.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: ours.ms / plain.ms, rssRatio: ours.rss / plain.rss, runs });
     }
     const st = nodeProcessMedian([BIN, MOBILENET, '--static'], { runs });
     rows.push({ name: 'cli mobilenet_v2.onnx --static ÷ plain load+run process', ms: st.ms, rss: st.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: st.ms / plain.ms, runs });
   } else {
     rows.push({ name: 'cli mobilenet_v2.onnx', skipped: `no ${MOBILENET}` });
+  }
+  const isnet = isnetQuint8();
+  if (isnet) {
+    try {
+      const [plain, ours] = interleavedMedians([[PLAIN, isnet.file], [BIN, isnet.file, '--device', 'cpu', '--format', 'json']], { runs: 3, timeoutMs: 600_000 });
+      rows.push({ name: 'cli IS-Net quint8 (1,084 nodes, 1×3×1024×1024) --device cpu ÷ plain load+run process', ms: ours.ms, rss: ours.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: ours.ms / plain.ms, rssRatio: ours.rss / plain.rss, runs: 3 });
+    } finally {
+      isnet.remove();
+    }
+  } else {
+    rows.push({ name: 'cli IS-Net quint8', skipped: '@imgly/background-removal-data is not installed' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'ms-7b-'));
   try {
@@ -47,6 +60,24 @@ export async function benchCli({ runs = 5 } = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
   return { rows };
+}
+
+/** The IS-Net quint8 model of @imgly/background-removal-data, put together from its chunks into a temporary file. */
+function isnetQuint8() {
+  let dist;
+  try {
+    dist = join(dirname(createRequire(import.meta.url).resolve('@imgly/background-removal-data/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+  const entry = JSON.parse(readFileSync(join(dist, 'resources.json'), 'utf8'))['/models/small'];
+  if (!entry) return undefined;
+  const bytes = Buffer.alloc(entry.size);
+  for (const chunk of entry.chunks) readFileSync(join(dist, chunk.hash)).copy(bytes, chunk.offsets[0]);
+  const folder = mkdtempSync(join(tmpdir(), 'ms-isnet-'));
+  const file = join(folder, 'isnet-quint8.onnx');
+  writeFileSync(file, bytes);
+  return { file, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchCli(), null, 1));

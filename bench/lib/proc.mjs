@@ -47,3 +47,11 @@ export function nodeProcessMedian(args, { runs = 5, warmup = 1, ...options } = {
     last: samples[samples.length - 1],
   };
 }
+
+/** Medians of several commands run in turns (A, B, A, B, …) after one warm-up each: load on the machine falls on all alike. */
+export function interleavedMedians(commands, { runs = 5, ...options } = {}) {
+  for (const args of commands) nodeProcess(args, options);
+  const samples = commands.map(() => []);
+  for (let i = 0; i < runs; i += 1) commands.forEach((args, k) => samples[k].push(nodeProcess(args, options)));
+  return samples.map((s) => ({ ms: median(s.map((x) => x.ms)), rss: median(s.map((x) => x.rss ?? Number.NaN)), runs, last: s[s.length - 1] }));
+}

@@ -255,6 +255,7 @@ async function openCapture(ort: OrtModule, captures: Captures, o: CreateSessionO
     try {
       return { session: await openFor(ort, profile, { ...o, keepOutputsOnDevice: false }), capture: profile };
     } catch {
+      profile.released?.(); // a session that failed to open may have started its profile file
       captures.dropProfile(); // this runtime cannot profile the model: probes instead
     }
   }

@@ -32,7 +32,8 @@ export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   }
   let model: ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    // A Node Buffer makes protobufjs call the deprecated `new Buffer(0)` for an empty field: read a plain view.
+    model = onnx.ModelProto.decode(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw summaryError(

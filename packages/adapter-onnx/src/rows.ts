@@ -201,22 +201,20 @@ export function withStaticFacts(
     for (const b of n.bodies) if (notTaken.has(b)) skippedBodies.add(b.id);
   });
   for (const layer of layers) {
-    const r: LayerRecord = { ...layer };
+    const node = byId.get(layer.id);
+    let r: LayerRecord;
+    if (node) {
+      // the static facts replace the layer's MACs; a node inside a Loop / Scan body runs once per iteration
+      const { macs, ...facts } = nodeFacts(node, initializers, lookup);
+      const n = macs === undefined ? undefined : runs(node);
+      const { macs: _declared, ...rest } = layer;
+      r = { ...rest, ...facts, ...(macs !== undefined && n !== undefined ? { macs: macs * n } : {}) };
+    } else {
+      r = { ...layer };
+    }
     if ((r.parentId !== undefined && skipped.has(r.parentId)) || skippedBodies.has(r.id)) {
       skipped.add(r.id);
       r.executed = false;
-    }
-    const node = byId.get(r.id);
-    if (node) {
-      const facts = nodeFacts(node, initializers, lookup);
-      if (facts.macs !== undefined) {
-        // a node inside a Loop / Scan body runs once per iteration
-        const n = runs(node);
-        if (n === undefined) delete facts.macs;
-        else facts.macs *= n;
-      }
-      delete r.macs;
-      Object.assign(r, facts);
     }
     out.push(r);
   }

@@ -4,7 +4,7 @@
  * rows, shapes, dtypes, MACs and totals. The reference is the other capture, which fetches the
  * shapes as tensors from onnxruntime; the profile files are removed once read.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -15,6 +15,9 @@ import { parseGraph } from '../src/graph.js';
 import { readProfile, unobservedOutputs, type ProfileStore } from '../src/profile-capture.js';
 import { decodeModel, onnx } from '../src/proto.js';
 import { MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
+
+// This file's own temporary folder (os.tmpdir() reads TMPDIR): other suites running beside it make profiles too.
+process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'profile-capture-test-'));
 
 const FIXTURES = join(new URL('.', import.meta.url).pathname, 'fixtures');
 const onnxIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => join(dir, f)) : []);
@@ -78,7 +81,27 @@ describe('profiled capture = probed capture', () => {
     }
   }, 120_000);
 
-  test('no profile file or folder is left behind', () => {
+  test('no profile file or folder is left behind (failed passes and retried dims included)', async () => {
+    // a pass that fails with dims at 1 and is retried at 512 (core's retry), and one that fails for good
+    const ops = readFileSync(join(FIXTURES, 'ops_onnx.onnx'));
+    const m = await onnxAdapter(ops, { ort: ortNode, profiles: nodeProfileStore() });
+    await summarize(m, { device: 'cpu' }).catch(() => undefined);
+    await m.dispose();
+    // a model onnxruntime cannot open (an op it does not know): every session fails to open
+    const unknownOp = onnx.ModelProto.encode({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }],
+        output: [{ name: 'y' }],
+        node: [{ opType: 'NoSuchOp', input: ['x'], output: ['y'] }],
+      },
+    }).finish();
+    const bad = await onnxAdapter(unknownOp, { ort: ortNode, profiles: nodeProfileStore() });
+    await expect(summarize(bad, { device: 'cpu' })).rejects.toThrow();
+    await bad.dispose();
+    expect(tmpdir()).toBe(process.env.TMPDIR);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('modelsummary-profile-'))).toEqual([]);
   });
 });
