@@ -1,13 +1,16 @@
 /**
  * The playground's pure parts, in Node: the explorable table's tree (the CLI's depth rules), the
- * memory timeline's liveness, the treemap layout, the link's view state and how dropped files
- * are told apart. Expected values are worked out by hand in each test.
+ * memory timeline's liveness, the treemap layout, the link's view state, the options field's
+ * flags and how dropped files are told apart (ONNX external data checked against the locations the
+ * ONNX adapter reads from the model). Expected values are worked out by hand in each test.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LayerJSON, SummaryJSON } from '@modelsummary/core';
-import { groupFiles, summaryFromJSON } from '../.vitepress/theme/playground/engine.js';
+import { onnxAdapter } from '@modelsummary/adapter-onnx';
+import { toJSON, type LayerJSON, type SummaryJSON } from '@modelsummary/core';
+import { externalDataFor, groupFiles, passOptionsOf, summaryFromJSON } from '../.vitepress/theme/playground/engine.js';
+import { firstPlaceholder, suggestedFlags, withFlags } from '../.vitepress/theme/playground/flags.js';
 import { eventsFromJSON, liveTimeline } from '../.vitepress/theme/playground/timeline.js';
 import { buildTree, depthForBudget, expandedAtDepth, shownRows } from '../.vitepress/theme/playground/tree.js';
 import { layoutTreemap, squarify } from '../.vitepress/theme/playground/treemap.js';
@@ -203,6 +206,71 @@ describe('the link', () => {
   it('drops what it does not know', () => {
     expect(parseViewState('?backend=quantum&sort=size&depth=-1&cols=params,bogus&chart=pie&compare=x')).toEqual({ cols: ['params'] });
   });
+
+  it("carries the options field's flags (quotes and all) and reads them back", () => {
+    const flags = "--dim sequence_length=3 --dim 'input_ids[1]=5' --input use_cache_branch=true --batch 2";
+    const search = viewStateToSearch({ a: { example: 'examples/models/mnist-cnn.onnx' }, flags });
+    expect(search).toBe(
+      '?example=examples%2Fmodels%2Fmnist-cnn.onnx&flags=--dim+sequence_length%3D3+--dim+%27input_ids%5B1%5D%3D5%27+--input+use_cache_branch%3Dtrue+--batch+2',
+    );
+    expect(parseViewState(search)).toEqual({ a: { example: 'examples/models/mnist-cnn.onnx' }, flags });
+    expect(parseViewState('?flags=%20%20')).toEqual({});
+    expect(parseViewState(`?flags=${'x'.repeat(2001)}`)).toEqual({});
+    expect(viewStateToSearch({ flags: '  ' })).toBe('');
+  });
+});
+
+describe('the options field', () => {
+  it("reads flags with core's parser into summarize()'s options", () => {
+    expect(passOptionsOf('--dim sequence_length=3 --dim=past_sequence_length=0 --input use_cache_branch=true --input ids:int64:2x5 --batch 2')).toEqual({
+      inputs: [
+        { name: 'use_cache_branch', value: true },
+        { name: 'ids', dtype: 'int64', shape: [2, 5] },
+      ],
+      dims: { sequence_length: 3, past_sequence_length: 0 },
+      batchSize: 2,
+    });
+    expect(passOptionsOf('  ')).toEqual({ inputs: [], dims: {} });
+  });
+
+  it('a bad flag is INVALID_OPTION naming it', () => {
+    const bad = (text: string) => {
+      try {
+        passOptionsOf(text);
+      } catch (error) {
+        return { code: (error as { code?: string }).code, message: (error as Error).message };
+      }
+      return undefined;
+    };
+    expect(bad('--dim sequence_length=N')).toEqual({ code: 'INVALID_OPTION', message: expect.stringContaining('--dim "sequence_length=N"') });
+    expect(bad('--input use_cache_branch=VALUE')).toEqual({ code: 'INVALID_OPTION', message: expect.stringContaining('value "VALUE"') });
+    expect(bad('--depth 2')).toEqual({ code: 'INVALID_OPTION', message: expect.stringContaining('"--depth"') });
+    expect(bad('--batch 0')).toEqual({ code: 'INVALID_OPTION', message: expect.stringContaining('--batch') });
+  });
+
+  // As core words a failed pass with dims left at their default (the CLI's message for gpt2_merged.onnx).
+  const failed =
+    "gpt2_merged.onnx: forward pass failed before any layer ran: MatMul dimension mismatch symbolic dims without a value took a default (sequence_length=1, 'input_ids[1]'=1): " +
+    "set them with --dim sequence_length=N --dim 'input_ids[1]=N' (API: dims) use_cache_branch (bool [1]) got mock values: give values with --input use_cache_branch=VALUE (API: inputs: [{ name, value }]); " +
+    'again: --dim sequence_length=N, not a suggestion: --dim seq=8 --batch 2';
+
+  it('finds the flags a failed summary suggests, quoted as written, each once', () => {
+    expect(suggestedFlags(failed)).toEqual(['--dim sequence_length=N', "--dim 'input_ids[1]=N'", '--input use_cache_branch=VALUE']);
+    expect(suggestedFlags('INVALID_MODEL: corrupt.onnx: not an ONNX model')).toEqual([]);
+    // A flag the user gave, echoed back in an error, is not a suggestion.
+    expect(suggestedFlags('INVALID_OPTION: --dim "sequence_length=N": the value must be a whole number')).toEqual([]);
+  });
+
+  it('adds suggestions after what the field holds, less the names it already sets, and points at the first value to fill', () => {
+    const suggested = suggestedFlags(failed);
+    expect(withFlags('', suggested)).toBe("--dim sequence_length=N --dim 'input_ids[1]=N' --input use_cache_branch=VALUE");
+    const text = withFlags('--batch 2 --dim=sequence_length=4', suggested);
+    expect(text).toBe("--batch 2 --dim=sequence_length=4 --dim 'input_ids[1]=N' --input use_cache_branch=VALUE");
+    // The N inside the quotes: "--batch 2 --dim=sequence_length=4 --dim 'input_ids[1]=" is 54 characters.
+    expect(firstPlaceholder(text, 33)).toEqual([54, 55]);
+    expect(firstPlaceholder('--dim a=8 --input b=VALUE')).toEqual([20, 25]);
+    expect(firstPlaceholder('--dim NAME=8')).toBeUndefined();
+  });
 });
 
 describe('files dropped on the playground', () => {
@@ -237,12 +305,84 @@ describe('files dropped on the playground', () => {
     expect(summary.layers[3]!.macs).toBeUndefined();
     expect(summary.totals.unknownMacsLayers).toBe(1);
     expect(() => summaryFromJSON({ ...saved, totals: { ...saved.totals, params: 31 } } as never, 'bad.json')).toThrow(/bad\.json: not a valid .*totals\.params/);
+    expect(summary.outputs).toBeUndefined();
+    expect(summary.defaultedDims).toBeUndefined();
   });
 
-  it('refuses three models, a shard nobody names, and external data for ONNX', () => {
+  it("a saved summary keeps the model's outputs and the dims nobody gave", () => {
+    const saved = {
+      schemaVersion: 1,
+      model: { name: 'm', format: 'onnx', runtime: 'onnx' },
+      device: 'wasm',
+      batchSize: 1,
+      inputs: [{ name: 'ids', shape: [1, 1], dtype: 'int64', bytes: 8 }],
+      outputs: [{ name: 'logits', shape: [1, 1, 'vocab'], dtype: 'float32' }, { name: 'output_0', graphName: 'Identity:0' }],
+      defaultedDims: [{ name: 'sequence_length', value: 1, flag: '--dim sequence_length=N' }],
+      layers,
+      totals: { params: 30, paramBytes: 120, macs: 105 },
+      memory: { convention: 'default', inputBytes: 8, activationBytes: 840, forwardBackwardBytes: 1680, paramBytes: 120, totalBytes: 968, peakActivationBytes: 800 },
+      warnings: [],
+    };
+    const summary = summaryFromJSON(saved, 'saved.json');
+    expect(summary.outputs).toEqual(saved.outputs);
+    expect(summary.defaultedDims).toEqual(saved.defaultedDims);
+    expect(summary.outputs![0]!.shape).not.toBe(saved.outputs[0]!.shape);
+    const again = toJSON(summary);
+    expect(again.outputs).toEqual(saved.outputs);
+    expect(again.defaultedDims).toEqual(saved.defaultedDims);
+  });
+
+  it('refuses three models, a file no model can own, and no model at all', () => {
     expect(() => groupFiles([file('a.onnx', onnx), file('b.onnx', onnx), file('c.onnx', onnx)])).toThrow(/one model, or two to compare: got 3/);
-    expect(() => groupFiles([file('a.onnx', onnx), file('weights.bin', shard)])).toThrow(/external data \(weights\.bin\)/);
+    expect(() => groupFiles([file('a.onnx', onnx), file('b.onnx', onnx), file('weights.bin', shard)])).toThrow(/^weights\.bin: not named by any model given/);
     expect(() => groupFiles([file('x.bin', shard)])).toThrow(/not a model file/);
+  });
+
+  describe('an ONNX model with external data (bert_external.onnx + bert_external.onnx.data)', () => {
+    const dir = join(REPO, 'packages/adapter-onnx/test/fixtures/real');
+    const model = file('bert_external.onnx', readFileSync(join(dir, 'bert_external.onnx')));
+    const data = file('bert_external.onnx.data', readFileSync(join(dir, 'bert_external.onnx.data')));
+    /** The locations the ONNX adapter reads from the model (what the playground checks against). */
+    const locationsOf = async (bytes: Uint8Array) => (await onnxAdapter(bytes, { run: false })).graph.externalFiles;
+
+    it('groupFiles attaches the data file to its model, also beside a second model', () => {
+      const [unit] = groupFiles([data, model]);
+      expect(unit).toMatchObject({ kind: 'onnx', model: { name: 'bert_external.onnx' } });
+      expect(unit!.kind === 'onnx' && unit!.externalData.map((f) => f.name)).toEqual(['bert_external.onnx.data']);
+      const two = groupFiles([file('a.onnx', onnx), data, model]);
+      expect(two.map((u) => (u.kind === 'onnx' ? [u.model.name, u.externalData.map((f) => f.name)] : u.kind))).toEqual([
+        ['a.onnx', []],
+        ['bert_external.onnx', ['bert_external.onnx.data']],
+      ]);
+      expect(groupFiles([file('a.onnx', onnx)])).toEqual([{ kind: 'onnx', model: file('a.onnx', onnx), externalData: [] }]);
+    });
+
+    it('gives the adapter each location the model names with the bytes of the file given', async () => {
+      expect(await locationsOf(model.bytes)).toEqual(['bert_external.onnx.data']);
+      const given = externalDataFor('bert_external.onnx', await locationsOf(model.bytes), [data]);
+      expect(given).toEqual([{ path: 'bert_external.onnx.data', data: data.bytes }]);
+      // A location with a folder: the picker gives the file by its name only.
+      expect(externalDataFor('m.onnx', ['weights/m.data'], [file('m.data', shard)])).toEqual([{ path: 'weights/m.data', data: new Uint8Array(shard) }]);
+    });
+
+    it('a file the model does not name is an error naming it', async () => {
+      const extra = file('weights.bin', shard);
+      expect(() => externalDataFor('bert_external.onnx', ['bert_external.onnx.data'], [data, extra])).toThrow(
+        /^weights\.bin: not external data of bert_external\.onnx \(it names bert_external\.onnx\.data\)\.$/,
+      );
+      const none = await locationsOf(new Uint8Array(onnx));
+      expect(none).toEqual([]);
+      expect(() => externalDataFor('a.onnx', none, [extra])).toThrow(
+        /^weights\.bin: not external data of a\.onnx \(it keeps all its weights inside the \.onnx file\)\.$/,
+      );
+    });
+
+    it('a named file not given is an error saying which file to select with the model', async () => {
+      expect(() => externalDataFor('bert_external.onnx', ['bert_external.onnx.data'], [])).toThrow(
+        'bert_external.onnx keeps its weights in bert_external.onnx.data, which was not given. Select bert_external.onnx together with bert_external.onnx.data.',
+      );
+      expect(() => externalDataFor('m.onnx', ['a.data', 'w/b.data'], [file('a.data', shard)])).toThrow(/^m\.onnx keeps its weights in b\.data, which was not given\. Select m\.onnx together with b\.data\.$/);
+    });
   });
 });
 

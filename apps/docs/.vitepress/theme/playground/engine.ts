@@ -5,10 +5,12 @@
  * uploaded anywhere.
  */
 import {
+  checkRelativePath,
   detectModelFile,
   elementCount,
   formatSummary,
   isKnownDType,
+  parseInputFlags,
   readableReason,
   resolveDevice,
   summarize,
@@ -20,8 +22,10 @@ import {
   type LayerEvent,
   type LayerRow,
   type ModelSummary,
+  type SummarizeOptions,
   type SummaryJSON,
 } from '@modelsummary/core';
+import type { ExternalDataFile, OnnxAdapterOptions } from '@modelsummary/adapter-onnx';
 import type { PassEvent } from './timeline.js';
 import type { ModelSource } from './viewstate.js';
 
@@ -44,11 +48,25 @@ export interface ModelFile {
   bytes: Uint8Array;
 }
 
+/** What a pass is fed, besides the backend: `summarize()`'s inputs, dims and batch size. */
+export type PassOptions = Pick<SummarizeOptions, 'inputs' | 'dims' | 'batchSize'>;
+
+/**
+ * The options field's text (`--dim sequence_length=8 --input use_cache_branch=true --batch 2`) as
+ * a pass's options, read by core's `parseInputFlags`: a bad flag is its `INVALID_OPTION` error.
+ */
+export function passOptionsOf(flags: string): PassOptions {
+  const { inputs, dims, batchSize } = parseInputFlags(flags);
+  return { inputs, dims, ...(batchSize === undefined ? {} : { batchSize }) };
+}
+
 /** One summary the page shows: run here, or read from a saved JSON summary. */
 export interface Loaded {
   label: string;
   /** Where it came from, when a link can carry it (an example or a URL; never a local file). */
   source?: ModelSource;
+  /** The options field's flags it ran with (the page sets it; a link carries it). */
+  flags?: string;
   /** `toJSON(summary)`: what every view reads. */
   json: SummaryJSON;
   summary: ModelSummary;
@@ -129,14 +147,35 @@ interface TfjsManifest {
   weightsManifest?: { paths: string[] }[];
 }
 
-/** One thing to show: a model (an `.onnx`, or a `model.json` plus its shards) or a saved summary. */
+/**
+ * One thing to show: a model (an `.onnx` with the external-data files given with it, or a
+ * `model.json` plus its shards) or a saved summary.
+ */
 export type Unit =
-  | { kind: 'onnx'; model: ModelFile }
+  | { kind: 'onnx'; model: ModelFile; externalData: ModelFile[] }
   | { kind: 'tfjs'; model: ModelFile; manifest: TfjsManifest; shards: ModelFile[] }
   | { kind: 'summary'; model: ModelFile; json: Record<string, unknown> };
 
-const baseName = (path: string) => path.split('/').pop() as string;
+const baseName = (path: string) => path.replace(/\\/g, '/').split('/').pop() as string;
 const shardNames = (manifest: TfjsManifest) => (manifest.weightsManifest ?? []).flatMap((g) => g.paths.map(baseName));
+const onnxStem = (name: string) => name.replace(/\.onnx$/i, '');
+
+type ModelUnit = Exclude<Unit, { kind: 'summary' }>;
+
+/**
+ * The model a file that is not a model belongs to: the `model.json` naming it as a shard, else the
+ * `.onnx` whose name it starts with (`bert.onnx.data`, `bert.onnx_data`), else the only model given.
+ */
+function ownerOf(file: ModelFile, units: readonly Unit[]): ModelUnit | undefined {
+  const models = units.filter((u): u is ModelUnit => u.kind !== 'summary');
+  return (
+    models.find((u) => u.kind === 'tfjs' && shardNames(u.manifest).includes(file.name)) ??
+    models
+      .filter((u) => u.kind === 'onnx' && file.name.startsWith(onnxStem(u.model.name)))
+      .sort((a, b) => b.model.name.length - a.model.name.length)[0] ??
+    (models.length === 1 ? models[0] : undefined)
+  );
+}
 
 /**
  * Splits what the user gave into one or two units (two: they are compared). Which file is a model
@@ -158,26 +197,44 @@ export function groupFiles(files: readonly ModelFile[]): Unit[] {
     const detected = detectModelFile(model.bytes, model.name);
     if (detected.kind === 'summary-json') return { kind: 'summary', model, json: detected.json };
     if (detected.kind === 'tfjs') return { kind: 'tfjs', model, manifest: detected.json as TfjsManifest, shards: [] };
-    return { kind: 'onnx', model };
+    return { kind: 'onnx', model, externalData: [] };
   });
-  const tfjs = units.filter((u): u is Extract<Unit, { kind: 'tfjs' }> => u.kind === 'tfjs');
-  const others = files.filter((f) => !models.includes(f));
   const stray: ModelFile[] = [];
-  for (const shard of others) {
-    const owner = tfjs.find((u) => shardNames(u.manifest).includes(shard.name)) ?? (tfjs.length === 1 ? tfjs[0] : undefined);
-    if (owner) owner.shards.push(shard);
-    else stray.push(shard);
+  for (const file of files.filter((f) => !models.includes(f))) {
+    const owner = ownerOf(file, units);
+    if (owner?.kind === 'tfjs') owner.shards.push(file);
+    else if (owner?.kind === 'onnx') owner.externalData.push(file);
+    else stray.push(file);
   }
   if (stray.length > 0) {
-    const onnx = units.find((u) => u.kind === 'onnx');
-    if (onnx) {
-      throw new PlaygroundError(
-        `${onnx.model.name}: ONNX models with external data (${stray.map((f) => f.name).join(', ')}) are not supported in the playground; use the CLI.`,
-      );
-    }
-    throw new PlaygroundError(`${stray.map((f) => f.name).join(', ')}: not named in any model.json's weightsManifest.`);
+    throw new PlaygroundError(
+      `${stray.map((f) => f.name).join(', ')}: not named by any model given (a model.json's weightsManifest, or an .onnx file whose name it starts with). Give one model with its files at a time.`,
+    );
   }
   return units;
+}
+
+/**
+ * The external-data files of an ONNX model, as the adapter takes them: each location the model
+ * names (`graph.externalFiles`) with the bytes of the file given under that name (or its last
+ * segment, as a file picker names it). A file given that the model does not name, and a location
+ * with no file, are errors that say which files to select.
+ */
+export function externalDataFor(modelName: string, locations: readonly string[], given: readonly ModelFile[]): ExternalDataFile[] {
+  const fileFor = (location: string) => given.find((f) => f.name === location) ?? given.find((f) => baseName(f.name) === baseName(location));
+  const unnamed = given.filter((f) => !locations.some((l) => fileFor(l) === f));
+  if (unnamed.length > 0) {
+    const names = locations.length > 0 ? `it names ${locations.join(', ')}` : 'it keeps all its weights inside the .onnx file';
+    throw new PlaygroundError(`${unnamed.map((f) => f.name).join(', ')}: not external data of ${modelName} (${names}).`);
+  }
+  const missing = locations.filter((l) => fileFor(l) === undefined);
+  if (missing.length > 0) {
+    const list = missing.map(baseName).join(', ');
+    throw new PlaygroundError(
+      `${modelName} keeps its weights in ${list}, which ${missing.length > 1 ? 'were' : 'was'} not given. Select ${modelName} together with ${list}.`,
+    );
+  }
+  return locations.map((path) => ({ path, data: (fileFor(path) as ModelFile).bytes }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,10 +246,19 @@ interface LoadedModel {
   dispose(): Promise<void>;
 }
 
-async function onnxModel(model: ModelFile, base: string): Promise<LoadedModel> {
+/**
+ * The ONNX adapter over a model and its external-data files. The model is parsed first to learn
+ * which files it names; with external data it is made again with them (its `.onnx` is then small).
+ */
+async function onnxModel(model: ModelFile, given: readonly ModelFile[], base: string): Promise<LoadedModel> {
   const [ort, { onnxAdapter }] = await Promise.all([loadOrt(base), import('@modelsummary/adapter-onnx')]);
   // Level 4 (fatal only): a kernel that fails is reported on the page, not also in the console.
-  const adapted = await onnxAdapter(model.bytes, { ort, fileName: model.name, sessionOptions: { logSeverityLevel: 4 } });
+  const options: OnnxAdapterOptions = { ort, fileName: model.name, sessionOptions: { logSeverityLevel: 4 } };
+  const first = await onnxAdapter(model.bytes, options);
+  const locations = first.graph.externalFiles;
+  if (locations.length === 0 && given.length === 0) return { model: first, dispose: () => first.dispose() };
+  await first.dispose();
+  const adapted = await onnxAdapter(model.bytes, { ...options, externalData: externalDataFor(model.name, locations, given) });
   return { model: adapted, dispose: () => adapted.dispose() };
 }
 
@@ -313,11 +379,18 @@ interface Pass {
   events: PassEvent[];
 }
 
-async function passOn(unit: Exclude<Unit, { kind: 'summary' }>, device: Backend, base: string, ran: { device?: string }, gpuFailsFast = false): Promise<Pass> {
-  const loaded = unit.kind === 'onnx' ? await onnxModel(unit.model, base) : await tfjsModel(unit.model, unit.manifest, unit.shards, base);
+async function passOn(
+  unit: ModelUnit,
+  device: Backend,
+  options: PassOptions,
+  base: string,
+  ran: { device?: string },
+  gpuFailsFast = false,
+): Promise<Pass> {
+  const loaded = unit.kind === 'onnx' ? await onnxModel(unit.model, unit.externalData, base) : await tfjsModel(unit.model, unit.manifest, unit.shards, base);
   const events: PassEvent[] = [];
   try {
-    return { summary: await summarize(tapped(loaded.model, events, ran, gpuFailsFast), { device }), events };
+    return { summary: await summarize(tapped(loaded.model, events, ran, gpuFailsFast), { ...options, device }), events };
   } finally {
     await loaded.dispose();
   }
@@ -330,8 +403,8 @@ async function passOn(unit: Exclude<Unit, { kind: 'summary' }>, device: Backend,
  * inputs, and the summary says so in one line. A failure the backend cannot cause (a broken model,
  * bad inputs) and one that already happened on wasm are not retried.
  */
-async function runPass(unit: Exclude<Unit, { kind: 'summary' }>, backend: Backend, base: string, webgpu: boolean): Promise<Pass & { fallback?: string }> {
-  if (backend !== 'auto') return passOn(unit, backend, base, {});
+async function runPass(unit: ModelUnit, backend: Backend, options: PassOptions, base: string, webgpu: boolean): Promise<Pass & { fallback?: string }> {
+  if (backend !== 'auto') return passOn(unit, backend, options, base, {});
   let first: { error: unknown; device?: string } | undefined;
   const notRetried = () => first !== undefined && (isModelFault(first.error) || first.device === 'wasm');
   const chosen = await resolveDevice(
@@ -341,14 +414,14 @@ async function runPass(unit: Exclude<Unit, { kind: 'summary' }>, backend: Backen
       if (device !== 'wasm') {
         const ran: { device?: string } = {};
         try {
-          return await passOn(unit, 'auto', base, ran, true);
+          return await passOn(unit, 'auto', options, base, ran, true);
         } catch (error) {
           first = { error, ...(ran.device ? { device: ran.device } : {}) };
           throw error;
         }
       }
       if (notRetried()) throw first!.error;
-      return passOn(unit, 'wasm', base, {});
+      return passOn(unit, 'wasm', options, base, {});
     },
     unit.model.name,
   ).catch((error: unknown) => {
@@ -389,6 +462,8 @@ export function summaryFromJSON(raw: Record<string, unknown>, fileName: string):
     device: json.device,
     batchSize: json.batchSize,
     inputs: json.inputs.map((i) => ({ ...i })),
+    ...(json.outputs ? { outputs: json.outputs.map((o) => ({ ...o, ...(o.shape ? { shape: [...o.shape] } : {}) })) } : {}),
+    ...(json.defaultedDims ? { defaultedDims: json.defaultedDims.map((d) => ({ ...d })) } : {}),
     layers,
     totals: { ...json.totals, unknownMacsLayers } as ModelSummary['totals'],
     memory: { ...json.memory } as ModelSummary['memory'],
@@ -396,15 +471,27 @@ export function summaryFromJSON(raw: Record<string, unknown>, fileName: string):
   };
 }
 
-/** Summarizes one unit (or reads a saved summary). Throws `PlaygroundError` or a core error with a readable message. */
-export async function summarizeUnit(unit: Unit, backend: Backend, base = '/', webgpu = false): Promise<Loaded> {
-  const label = unit.kind === 'tfjs' && unit.shards.length > 0 ? `${unit.model.name} + ${unit.shards.length} shard${unit.shards.length > 1 ? 's' : ''}` : unit.model.name;
+const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
+
+/** `model.json + 2 shards`, `bert.onnx + 1 data file`, or the file's name. */
+function unitLabel(unit: Unit): string {
+  if (unit.kind === 'tfjs' && unit.shards.length > 0) return `${unit.model.name} + ${plural(unit.shards.length, 'shard')}`;
+  if (unit.kind === 'onnx' && unit.externalData.length > 0) return `${unit.model.name} + ${plural(unit.externalData.length, 'data file')}`;
+  return unit.model.name;
+}
+
+/**
+ * Summarizes one unit (or reads a saved summary), with the inputs / dims / batch size of
+ * `options`. Throws `PlaygroundError` or a core error with a readable message.
+ */
+export async function summarizeUnit(unit: Unit, backend: Backend, base = '/', webgpu = false, options: PassOptions = {}): Promise<Loaded> {
+  const label = unitLabel(unit);
   if (unit.kind === 'summary') {
     const summary = summaryFromJSON(unit.json, unit.model.name);
     return { label, json: toJSON(summary), summary, ranHere: false, elapsedMs: 0 };
   }
   const started = performance.now();
-  const pass = await runPass(unit, backend, base, webgpu);
+  const pass = await runPass(unit, backend, options, base, webgpu);
   return {
     label,
     json: toJSON(pass.summary),
@@ -416,11 +503,11 @@ export async function summarizeUnit(unit: Unit, backend: Backend, base = '/', we
   };
 }
 
-/** What the user gave, summarized: one unit, or two (A then B, to compare). */
-export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/', webgpu = false): Promise<Loaded[]> {
+/** What the user gave, summarized with `options`: one unit, or two (A then B, to compare). */
+export async function summarizeFiles(files: readonly ModelFile[], backend: Backend, base = '/', webgpu = false, options: PassOptions = {}): Promise<Loaded[]> {
   const units = groupFiles(files);
   const out: Loaded[] = [];
-  for (const unit of units) out.push(await summarizeUnit(unit, backend, base, webgpu));
+  for (const unit of units) out.push(await summarizeUnit(unit, backend, base, webgpu, options));
   return out;
 }
 
@@ -445,15 +532,37 @@ export async function fetchExample(example: Example, base = '/'): Promise<ModelF
   return Promise.all(example.files.map(async (path) => ({ name: baseName(path), bytes: await fetchBytes(`${base}${path}`, path) })));
 }
 
+/** Where an ONNX model keeps external data (`graph.externalFiles`), read by the adapter without running it. */
+async function externalLocations(file: ModelFile): Promise<string[]> {
+  const { onnxAdapter } = await import('@modelsummary/adapter-onnx');
+  const parsed = await onnxAdapter(file.bytes, { fileName: file.name, run: false });
+  await parsed.dispose();
+  return parsed.graph.externalFiles;
+}
+
+/** The external-data files an ONNX model at `url` names, fetched beside it (relative paths inside its folder only). */
+async function fetchExternalData(file: ModelFile, url: string): Promise<ModelFile[]> {
+  const locations = await externalLocations(file);
+  return Promise.all(
+    locations.map(async (location) => {
+      checkRelativePath(location, 'external data file', file.name);
+      const href = new URL(location.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/'), url).href;
+      return { name: location, bytes: await fetchBytes(href, location) };
+    }),
+  );
+}
+
 /**
- * Fetches a model by URL, in this browser: an `.onnx` or a summary JSON, or a TF.js `model.json`
- * and then the shards its weightsManifest names (relative to it).
+ * Fetches a model by URL, in this browser: an `.onnx` (and the external-data files it names,
+ * beside it) or a summary JSON, or a TF.js `model.json` and then the shards its weightsManifest
+ * names (relative to it).
  */
 export async function fetchModelUrl(url: string): Promise<ModelFile[]> {
   const name = decodeURIComponent(baseName(new URL(url).pathname)) || 'model';
   const bytes = await fetchBytes(url, url);
   const file = { name: /\.(onnx|json)$/i.test(name) ? name : `${name}${bytes[0] === 0x7b ? '.json' : '.onnx'}`, bytes };
   const detected = detectModelFile(bytes, file.name);
+  if (detected.kind === 'onnx') return [file, ...(await fetchExternalData(file, url))];
   if (detected.kind !== 'tfjs') return [file];
   const paths = ((detected.json as TfjsManifest).weightsManifest ?? []).flatMap((g) => g.paths);
   const shards = await Promise.all(paths.map(async (p) => ({ name: baseName(p), bytes: await fetchBytes(new URL(p, url).href, p) })));

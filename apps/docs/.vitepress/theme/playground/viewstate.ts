@@ -1,7 +1,8 @@
 /**
  * What a link to the playground carries: where the model(s) come from (a bundled example, or a URL
- * the browser fetches — a local file cannot travel in a link) and the view (backend, depth, search,
- * sort, columns, selected row, chart figure). Pure: query string in, query string out.
+ * the browser fetches — a local file cannot travel in a link), the options field's flags (inputs,
+ * dims, batch) and the view (backend, depth, search, sort, columns, selected row, chart figure).
+ * Pure: query string in, query string out.
  */
 import type { SortKey } from './tree.js';
 import type { TreemapMetric } from './treemap.js';
@@ -24,6 +25,8 @@ export const WIDE_COLUMNS: readonly ColumnKey[] = ['type', 'outputShape', 'param
 export const NARROW_COLUMNS: readonly ColumnKey[] = ['params', 'macs'];
 
 const BACKENDS = ['auto', 'webgpu', 'wasm', 'webgl', 'cpu'] as const;
+/** The longest `flags=` read from a link (a line of flags, not a document). */
+const MAX_FLAGS = 2000;
 const SORTS: readonly SortKey[] = ['order', 'params', 'macs', 'outputBytes'];
 
 export interface ModelSource {
@@ -37,6 +40,8 @@ export interface ViewState {
   a?: ModelSource;
   b?: ModelSource;
   backend?: (typeof BACKENDS)[number];
+  /** The options field's text: `--dim sequence_length=8 --input use_cache_branch=true --batch 2`. */
+  flags?: string;
   /** `--depth`; undefined: the playground picks one that fits. */
   depth?: number;
   q?: string;
@@ -75,6 +80,8 @@ export function parseViewState(search: string): ViewState {
   if (a && b) state.b = b;
   const backend = p.get('backend');
   if (backend && (BACKENDS as readonly string[]).includes(backend)) state.backend = backend as ViewState['backend'];
+  const flags = p.get('flags')?.trim();
+  if (flags && flags.length <= MAX_FLAGS) state.flags = flags;
   const depth = p.get('depth');
   if (depth === 'all') state.depth = Number.POSITIVE_INFINITY;
   else if (depth !== null && /^\d{1,3}$/.test(depth)) state.depth = Number(depth);
@@ -102,6 +109,7 @@ export function viewStateToSearch(state: ViewState): string {
   if (state.a && state.b?.url) p.set('compare', state.b.url);
   else if (state.a && state.b?.example) p.set('compareExample', state.b.example);
   if (state.backend && state.backend !== 'auto') p.set('backend', state.backend);
+  if (state.flags?.trim()) p.set('flags', state.flags.trim());
   if (state.depth !== undefined) p.set('depth', Number.isFinite(state.depth) ? String(state.depth) : 'all');
   if (state.q) p.set('q', state.q);
   if (state.sort && state.sort !== 'order') p.set('sort', state.sort);
