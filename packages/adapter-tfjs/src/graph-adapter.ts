@@ -1,8 +1,9 @@
 /**
  * A tfjs-converter `GraphModel` as a `HookableModel`. The capture pass asks TF.js for every node it
  * can return (`execute`, or `executeAsync` for control flow and dynamic ops); with control flow,
- * TF.js's kept intermediates give the nodes inside loop frames and the branch taken. A second,
- * plain pass of the model (its own outputs only) is what `measuredPeakBytes` measures.
+ * TF.js's kept intermediates give the nodes inside loop frames and the branch taken. With
+ * `measureMemory: true`, a second, plain pass of the model (its own outputs only) is what
+ * `measuredPeakBytes` measures.
  */
 import type { HookableModel, InputSpec, LayerEvent, LayerRecord, RemoveHooks } from '@modelsummary/core';
 import { graphEvents, graphInputSpecs, graphOutputSpecs, indexGraphModel, producedTensors, requestedOutputs, type GraphIndex } from './graph.js';
@@ -47,7 +48,7 @@ export function tfjsGraphAdapter(model: GraphModelLike, options: TfjsAdapterOpti
       // The model's own peak: a plain pass (its outputs only, nothing kept), measured apart from
       // the capture pass. It runs first: a kernel that throws does so under tf.profile's guard.
       const plain = () => runtime.measure((t) => plainPass(t, model, graph(), feeds));
-      const measuring = options.measureMemory !== false;
+      const measuring = options.measureMemory === true;
       let plainError: unknown;
       try {
         if (measuring) await plain();

