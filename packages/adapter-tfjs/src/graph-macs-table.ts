@@ -18,7 +18,8 @@ export const GRAPH_OP_MACS = defineMacsTable<GraphOpCall>({
     normalization: ['Softmax', 'LogSoftmax'],
     'convolution (pooling)': ['MaxPool', 'AvgPool', 'MaxPool3D', 'AvgPool3D'],
     reduction: ['ArgMax', 'ArgMin', 'Max', 'Min', 'Mean', 'Sum', 'Prod', 'All', 'Any'],
-    evaluation: ['TopKV2'],
+    // selection by comparisons (as ONNX's TopK and NonMaxSuppression): no multiply-adds
+    evaluation: ['TopKV2', 'NonMaxSuppressionV2', 'NonMaxSuppressionV3', 'NonMaxSuppressionV4', 'NonMaxSuppressionV5'],
     logical: [
       'Equal', 'NotEqual', 'Less', 'LessEqual', 'Greater', 'GreaterEqual', 'LogicalAnd', 'LogicalOr',
       'LogicalNot', 'Select', 'SelectV2',

