@@ -107,5 +107,15 @@ console.table(table);
 results.table = table;
 mkdirSync(new URL('./results', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`written: bench/results/latest.json (${results.totalSeconds.toFixed(0)} s)`);
+const cell = (v) => String(v ?? '').replace(/\|/g, '\\|');
+const markdown = [
+  `Measured ${results.date.slice(0, 10)} on ${results.cpus} × ${results.cpu}, Node ${results.node} (\`npm run bench\`; medians, pairs run in turns).`,
+  '',
+  '| benchmark | measured | baseline | ratio | goal | met |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...table.map((r) => `| ${[r.benchmark, r.measured, r.baseline, r.ratio, r.goal, r.ok].map(cell).join(' | ')} |`),
+  '',
+].join('\n');
+writeFileSync(new URL('./results/latest.md', import.meta.url), markdown);
+console.log(`written: bench/results/latest.json and latest.md (${results.totalSeconds.toFixed(0)} s)`);
 process.exit(0); // Dawn (webgpu) and onnxruntime threads may keep the loop alive
