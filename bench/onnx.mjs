@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { formatSummary, summarize } from '@modelsummary/core';
 import { onnxAdapter } from '@modelsummary/adapter-onnx';
+import { nodeProfileStore } from '@modelsummary/adapter-onnx/node';
 import { chainModel } from './lib/synthetic.mjs';
 import { median } from './util.mjs';
 
@@ -39,8 +40,9 @@ async function plainPass(ort, bytes, ep) {
   await s.release();
 }
 
+/** A summary as the CLI makes it: with onnxruntime-node, observed through its profiler (`/node`'s store). */
 async function summaryPass(ort, bytes, ep, options = {}) {
-  const model = await onnxAdapter(bytes, { ort, fileName: 'model.onnx' });
+  const model = await onnxAdapter(bytes, { ort, fileName: 'model.onnx', ...(ort === require('onnxruntime-node') ? { profiles: nodeProfileStore() } : {}) });
   try {
     return await summarize(model, { device: ep, ...options });
   } finally {

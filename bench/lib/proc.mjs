@@ -28,7 +28,8 @@ export function nodeProcess(args, { cwd = process.cwd(), env = {}, node = proces
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').slice(0, 800)}`);
   let rss;
   try {
-    rss = Number(readFileSync(rssFile, 'utf8'));
+    // one line per node process of the run (the CLI and its quiet child): their peaks together
+    rss = readFileSync(rssFile, 'utf8').split('\n').filter(Boolean).reduce((sum, line) => sum + Number(line), 0);
   } catch {
     rss = undefined;
   }
