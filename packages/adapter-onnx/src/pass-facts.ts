@@ -104,10 +104,16 @@ export class PassFacts {
     const main = this.inferMain(inputs, dims, warnings);
     const facts = bodyFacts(this.graph.nodes, main, this.infer, this.graph.opsets);
     const known = this.lookup(main, facts);
+    // Each value is read by its producer and every consumer (shape, then dtype): made once per graph level.
+    const made = new Map<GraphBody | undefined, Map<string, ReturnType<StaticLookup>>>();
     const lookup: StaticLookup = (name, body) => {
+      let level = made.get(body);
+      if (!level) made.set(body, (level = new Map()));
+      if (level.has(name)) return level.get(name);
       const v = known(name, body);
-      if (v) return { ...(v.shape ? { shape: toShape(v.shape) as Shape } : {}), ...(v.dtype ? { dtype: v.dtype } : {}) };
-      return this.declared(name, body);
+      const out = v ? { ...(v.shape ? { shape: toShape(v.shape) as Shape } : {}), ...(v.dtype ? { dtype: v.dtype } : {}) } : this.declared(name, body);
+      level.set(name, out);
+      return out;
     };
     const layers = withStaticFacts(this.graph.baseLayers, this.graph.nodes, this.graph.initializers, lookup, facts.notTaken, (node) =>
       node.body ? runsOf(node.body, facts.iterations) : 1,
