@@ -282,8 +282,12 @@ describe('playground views in Chromium (built site)', () => {
     // Readable: every label inside its block, at 1280 and 390 px, and nothing overlaps the peak label.
     for (const viewport of [WIDE, NARROW]) {
       await page.setViewportSize(viewport);
-      await page.waitForTimeout(200);
-      const outside = await page.$$eval('[data-testid="treemap"] g.ms-tm-cell', (gs) =>
+      // the treemap redraws after the resize: wait for it to fit (a loaded machine takes longer than a fixed delay)
+      await page.waitForFunction((w) => {
+        const svg = document.querySelector('[data-testid="treemap"] svg');
+        return svg !== null && svg.getBoundingClientRect().right <= w;
+      }, viewport.width, { timeout: 15_000 }).catch(() => undefined);
+      const labelsOutside = () => page.$$eval('[data-testid="treemap"] g.ms-tm-cell', (gs) =>
         gs.flatMap((g) => {
           const r = (g.querySelector('rect') as SVGRectElement).getBBox();
           return [...g.querySelectorAll('text')]
@@ -292,7 +296,7 @@ describe('playground views in Chromium (built site)', () => {
             .map(() => g.getAttribute('data-key'));
         }),
       );
-      expect(outside, `treemap labels outside their blocks at ${viewport.width} px`).toEqual([]);
+      await expect.poll(labelsOutside, { message: `treemap labels outside their blocks at ${viewport.width} px`, timeout: 15_000 }).toEqual([]);
       const svgWidth = await page.$eval('[data-testid="treemap"] svg', (s) => s.getBoundingClientRect().right);
       expect(svgWidth).toBeLessThanOrEqual(viewport.width);
     }
