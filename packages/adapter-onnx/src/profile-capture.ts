@@ -94,7 +94,9 @@ export function profileCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames
     sessionOptions() {
       prefix = store.prefix();
       // The profile names the graph's own nodes only when onnxruntime does not fuse or fold them.
-      return { enableProfiling: true, profileFilePrefix: prefix, graphOptimizationLevel: 'disabled' };
+      // Fatal-only logging: a session that fails to open would log natively that it wrote no
+      // profile, besides the error it throws (which says why).
+      return { enableProfiling: true, profileFilePrefix: prefix, graphOptimizationLevel: 'disabled', logSeverityLevel: 4 };
     },
     released() {
       if (prefix !== undefined) store.take(prefix);

@@ -4,7 +4,8 @@
  * rows, shapes, dtypes, MACs and totals. The reference is the other capture, which fetches the
  * shapes as tensors from onnxruntime; the profile files are removed once read.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -103,6 +104,34 @@ describe('profiled capture = probed capture', () => {
     await bad.dispose();
     expect(tmpdir()).toBe(process.env.TMPDIR);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('modelsummary-profile-'))).toEqual([]);
+  });
+});
+
+describe('onnxruntime says nothing natively', () => {
+  test('a model it cannot open, summarized through the built /node entry: the error is thrown, nothing is written to fd 2', () => {
+    const dist = join(new URL('.', import.meta.url).pathname, '..', 'dist', 'node.js');
+    const core = join(new URL('.', import.meta.url).pathname, '..', '..', 'core', 'dist', 'index.js');
+    expect(existsSync(dist), `${dist}: build first (npx turbo run build)`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'unknown-op-'));
+    const file = join(dir, 'unknown-op.onnx');
+    writeFileSync(
+      file,
+      onnx.ModelProto.encode({
+        irVersion: 8,
+        opsetImport: [{ domain: '', version: 17 }],
+        graph: { name: 'g', input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }], output: [{ name: 'y' }], node: [{ opType: 'NoSuchOp', input: ['x'], output: ['y'] }] },
+      }).finish(),
+    );
+    const script = `
+      const { onnxAdapterFromFile } = await import(${JSON.stringify(dist)});
+      const { summarize } = await import(${JSON.stringify(core)});
+      const m = await onnxAdapterFromFile(${JSON.stringify(file)});
+      try { await summarize(m, { device: 'cpu' }); } catch (e) { process.stdout.write('threw ' + e.code); }
+      await m.dispose();`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TMPDIR: dir } });
+    expect(r.stdout).toMatch(/^threw [A-Z_]+$/);
+    expect(r.stderr).toBe('');
+    expect(readdirSync(dir).filter((f) => f.startsWith('modelsummary-profile-'))).toEqual([]);
   });
 });
 
