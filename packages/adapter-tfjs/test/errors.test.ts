@@ -104,7 +104,8 @@ describe('bad input gives typed errors, restores hooks and frees tensors', () =>
     profiler.backendTimer = recording;
     process.on('unhandledRejection', onRejection);
     try {
-      const err = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 2 }));
+      // measureMemory: the plain pass a graph model runs under tf.profile only when asked to
+      const err = await typedError(summarize(tfjsAdapter(model, { tf, measureMemory: true }), { device: 'cpu', batchSize: 2 }));
       expect(err.code).toBe('FORWARD_FAILED');
       expect(err.message).toMatch(/Size\(8\) must match the product of shape 7/);
       // the adapter put back the timer it found
@@ -125,6 +126,11 @@ describe('bad input gives typed errors, restores hooks and frees tensors', () =>
     expect(tf.memory().numTensors).toBe(before);
     // the profiler's timer is the backend's own again
     expect(profiler.backendTimer).toBe(tf.backend());
+    // by default (one pass, no tf.profile) the same kernel gives the same typed error, and frees its tensors
+    const plain = await typedError(summarize(tfjsAdapter(model, { tf }), { device: 'cpu', batchSize: 2 }));
+    expect(plain.code).toBe('FORWARD_FAILED');
+    expect(plain.message).toMatch(/Size\(8\) must match the product of shape 7/);
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
