@@ -59,17 +59,19 @@ export function fullCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames: R
     kind: 'full',
     bytes: addGraphOutputs(bytes, extra),
     fetches: only ? [...only] : undefined,
-    read(results) {
-      const observed: Observed = new Map();
-      for (const [k, v] of Object.entries(results)) {
-        const t = v as Tensor;
-        if (!t || !Array.isArray(t.dims)) continue;
-        const value = valueNames.has(k) ? smallValue(t) : undefined;
-        observed.set(k, { dims: t.dims.slice(), type: t.type, ...(value ? { value } : {}) });
-      }
-      return observed;
-    },
+    read: (results) => observeResults(results, valueNames),
   };
+}
+
+/** The fetched tensors' dims and types (into `observed`), with the values of those `valueNames` names. */
+export function observeResults(results: InferenceSession.OnnxValueMapType, valueNames: ReadonlySet<string>, observed: Observed = new Map()): Observed {
+  for (const [name, v] of Object.entries(results)) {
+    const t = v as Tensor;
+    if (!t || !Array.isArray(t.dims)) continue;
+    const value = valueNames.has(name) ? smallValue(t) : undefined;
+    observed.set(name, { dims: t.dims.slice(), type: t.type, ...(value ? { value } : {}) });
+  }
+  return observed;
 }
 
 /** Shape probes, when the model allows them (opset ≥ 5 for Reshape's shape input, no name clash); else undefined. */

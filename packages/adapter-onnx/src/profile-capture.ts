@@ -6,8 +6,8 @@
  * onnxruntime removed at load, a call of a model-local function it inlined) are fetched
  * afterwards as outputs of a second, small capture.
  */
-import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { smallValue, type CaptureStrategy, type Observed } from './capture.js';
+import type { InferenceSession } from 'onnxruntime-common';
+import { observeResults, type CaptureStrategy, type Observed } from './capture.js';
 import type { GraphNode, ParsedGraph } from './graph.js';
 import { addGraphOutputs } from './proto.js';
 
@@ -107,14 +107,7 @@ export function profileCapture(graph: ParsedGraph, bytes: Uint8Array, valueNames
       ended.endProfiling();
       const json = store.take(prefix);
       if (json === undefined) throw new ProfileUnavailable('onnxruntime wrote no profile');
-      const observed = readProfile(json, graph);
-      for (const [name, v] of Object.entries(results)) {
-        const t = v as Tensor;
-        if (!t || !Array.isArray(t.dims)) continue;
-        const value = valueNames.has(name) ? smallValue(t) : undefined;
-        observed.set(name, { dims: t.dims.slice(), type: t.type, ...(value ? { value } : {}) });
-      }
-      return observed;
+      return observeResults(results, valueNames, readProfile(json, graph));
     },
   };
 }
