@@ -7,16 +7,14 @@
  * Chromium must offer WebGPU (SwiftShader): without it the suite fails, it does not skip the GPU
  * checks. Screenshots go to <repo>/artifacts/playground/.
  */
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SummaryJSON } from '@modelsummary/core';
 import { DIST, REPO, expectedSummary, type Expected } from './helpers.js';
-import { MIME, ensureBuilt, snapshotOfSite } from './browser.js';
+import { ensureBuilt, serveSite, snapshotOfSite, type Site } from './browser.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO, 'artifacts', 'playground');
@@ -49,40 +47,15 @@ if (!existsSync(CHROMIUM)) {
   );
 }
 
-/** A static file server for the built site, on 127.0.0.1 and a random port. Records every request. */
-function serve(root: string, requests: string[], missing: string[]): Promise<Server> {
-  const server = createServer((req, res) => {
-    const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    requests.push(url);
-    let file = normalize(join(root, url));
-    if (!file.startsWith(root + sep) && file !== root) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    else if (!existsSync(file) && existsSync(`${file}.html`)) file = `${file}.html`;
-    if (!existsSync(file)) {
-      missing.push(url);
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 /** The built site, copied at start (a build elsewhere empties .vitepress/dist while it runs). */
 let SITE = DIST;
-let server: Server;
+let site: Site;
 let base = '';
 let context: BrowserContext;
 let page: Page;
 let userDataDir = '';
 let webgpuOffered = false;
-const requests: string[] = [];
 const browserRequests: string[] = [];
-const notFound: string[] = [];
 const consoleErrors: string[] = [];
 let examples: ExampleEntry[] = [];
 
@@ -91,8 +64,8 @@ beforeAll(async () => {
   SITE = snapshotOfSite();
   examples = JSON.parse(readFileSync(join(SITE, 'examples', 'index.json'), 'utf8')) as ExampleEntry[];
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await serve(SITE, requests, notFound);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  site = await serveSite(SITE);
+  base = site.base;
   userDataDir = mkdtempSync(join(tmpdir(), 'ms-docs-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -115,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await site?.close();
   if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
@@ -337,10 +310,10 @@ describe('docs playground in Chromium (built site)', () => {
   }, 120_000);
 
   test('everything was served by the site itself (no other origin was contacted)', async () => {
-    expect(requests.some((r) => r.startsWith('/ort/') && r.endsWith('.wasm'))).toBe(true);
+    expect(site.requests.some((r) => r.path.startsWith('/ort/') && r.path.endsWith('.wasm'))).toBe(true);
     const foreign = browserRequests.filter((u) => !u.startsWith(`${base}/`) && !/^(blob|data):/.test(u));
     expect(foreign).toEqual([]);
-    expect(notFound).toEqual([]);
+    expect(site.notFound).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 });

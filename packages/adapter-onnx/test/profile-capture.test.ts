@@ -56,6 +56,18 @@ function countingStore(): ProfileStore & { read: () => number } {
   };
 }
 
+/** A model over a float [2] input `x` (the last node's output `out` is the graph's). */
+function oneGraphModel(nodes: object[], out: string): Uint8Array {
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: { name: 'g', input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }], output: [{ name: out }], node: nodes },
+  }).finish();
+}
+
+/** A model onnxruntime cannot open: an op it does not know. */
+const unknownOpModel = () => oneGraphModel([{ opType: 'NoSuchOp', input: ['x'], output: ['y'] }], 'y');
+
 const facts = (s: ModelSummary) => ({
   rows: s.layers.map((l) => [l.id, l.callIndex, l.executed, l.outputShapes, l.outputDTypes, l.inputShapes, l.macs, l.provenance.shape]),
   totals: s.totals,
@@ -89,17 +101,7 @@ describe('profiled capture = probed capture', () => {
     await summarize(m, { device: 'cpu' }).catch(() => undefined);
     await m.dispose();
     // a model onnxruntime cannot open (an op it does not know): every session fails to open
-    const unknownOp = onnx.ModelProto.encode({
-      irVersion: 8,
-      opsetImport: [{ domain: '', version: 17 }],
-      graph: {
-        name: 'g',
-        input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }],
-        output: [{ name: 'y' }],
-        node: [{ opType: 'NoSuchOp', input: ['x'], output: ['y'] }],
-      },
-    }).finish();
-    const bad = await onnxAdapter(unknownOp, { ort: ortNode, profiles: nodeProfileStore() });
+    const bad = await onnxAdapter(unknownOpModel(), { ort: ortNode, profiles: nodeProfileStore() });
     await expect(summarize(bad, { device: 'cpu' })).rejects.toThrow();
     await bad.dispose();
     expect(tmpdir()).toBe(process.env.TMPDIR);
@@ -114,14 +116,7 @@ describe('onnxruntime says nothing natively', () => {
     expect(existsSync(dist), `${dist}: build first (npx turbo run build)`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'unknown-op-'));
     const file = join(dir, 'unknown-op.onnx');
-    writeFileSync(
-      file,
-      onnx.ModelProto.encode({
-        irVersion: 8,
-        opsetImport: [{ domain: '', version: 17 }],
-        graph: { name: 'g', input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }], output: [{ name: 'y' }], node: [{ opType: 'NoSuchOp', input: ['x'], output: ['y'] }] },
-      }).finish(),
-    );
+    writeFileSync(file, unknownOpModel());
     const script = `
       const { onnxAdapterFromFile } = await import(${JSON.stringify(dist)});
       const { summarize } = await import(${JSON.stringify(core)});
@@ -137,21 +132,15 @@ describe('onnxruntime says nothing natively', () => {
 
 describe('readProfile', () => {
   // Constant, unnamed Relu, named Add, unnamed Relu: onnxruntime names the unnamed ones by the index it keeps (Constants become initializers).
-  const model = onnx.ModelProto.encode({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'g',
-      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 2 }] } } } }],
-      output: [{ name: 'z' }],
-      node: [
-        { opType: 'Constant', output: ['c'], attribute: [{ name: 'value', type: 4, t: { dims: [2], dataType: 1, floatData: [1, 2] } }] },
-        { opType: 'Relu', input: ['x'], output: ['r'] },
-        { opType: 'Add', name: 'add', input: ['r', 'c'], output: ['y'] },
-        { opType: 'Relu', input: ['y'], output: ['z'] },
-      ],
-    },
-  }).finish();
+  const model = oneGraphModel(
+    [
+      { opType: 'Constant', output: ['c'], attribute: [{ name: 'value', type: 4, t: { dims: [2], dataType: 1, floatData: [1, 2] } }] },
+      { opType: 'Relu', input: ['x'], output: ['r'] },
+      { opType: 'Add', name: 'add', input: ['r', 'c'], output: ['y'] },
+      { opType: 'Relu', input: ['y'], output: ['z'] },
+    ],
+    'z',
+  );
   const graph = parseGraph(decodeModel(model, 'g'), 'g');
   const kernel = (name: string, op: string, shapes: Record<string, number[]>[]) => ({ cat: 'Node', name: `${name}_kernel_time`, args: { op_name: op, output_type_shape: shapes } });
 
