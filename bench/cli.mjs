@@ -3,6 +3,7 @@
 // runs the same file once (lib/plain-onnx.mjs), each pair run in turns; `modelsummary --version`
 // cold start; a synthetic ~7B-parameter decoder-only transformer (external data not written) with
 // `--static`: time + peak RSS.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,10 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { interleavedMedians, nodeProcessMedian } from './lib/proc.mjs';
 import { decoder7BModel } from './lib/synthetic.mjs';
 import { MOBILENET } from './onnx.mjs';
+import { median } from './util.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(root, 'packages/cli/dist/bin.js');
 const PLAIN = fileURLToPath(new URL('./lib/plain-onnx.mjs', import.meta.url));
+/** Debian's python3 (python3-onnx), what the repository's Python exports use. */
+const PYTHON = '/usr/bin/python3';
 
 export async function benchCli({ runs = 5 } = {}) {
   if (!existsSync(BIN)) return { skipped: `no ${BIN}: run \`npx turbo run build\` first` };
@@ -48,9 +52,18 @@ export async function benchCli({ runs = 5 } = {}) {
     const file = join(dir, 'decoder-7b.onnx');
     writeFileSync(file, decoder7BModel()); // decoder-7b.onnx.data is never written
     try {
+      const python = pythonShapeInference(file, runs);
       const r = nodeProcessMedian([BIN, file, '--static', '--format', 'json'], { runs });
       const json = JSON.parse(r.last.stdout);
-      rows.push({ name: 'cli 7B decoder --static (external data absent)', ms: r.ms, rss: r.rss, params: json.totals.params, nodes: json.layers.filter((l) => l.type !== 'scope').length, runs });
+      rows.push({
+        name: 'cli 7B decoder --static (external data absent)',
+        ms: r.ms,
+        rss: r.rss,
+        params: json.totals.params,
+        nodes: json.layers.filter((l) => l.type !== 'scope').length,
+        runs,
+        ...(python ? { pythonMs: python.ms, pythonRss: python.rss, ratio: r.ms / python.ms } : {}),
+      });
       const t = nodeProcessMedian([BIN, file, '--static'], { runs: 3 });
       rows.push({ name: 'cli 7B decoder --static, table', ms: t.ms, rss: t.rss, runs: 3 });
     } catch (error) {
@@ -60,6 +73,22 @@ export async function benchCli({ runs = 5 } = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
   return { rows };
+}
+
+/**
+ * The same file through Python onnx's shape inference (`onnx.shape_inference.infer_shapes`, weights
+ * not loaded), as a whole process: medians of wall time and peak RSS. Debian's python3-onnx; undefined without it.
+ */
+function pythonShapeInference(file, runs) {
+  const script = 'import resource, sys, onnx\nm = onnx.load(sys.argv[1], load_external_data=False)\nonnx.shape_inference.infer_shapes(m)\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
+  const once = () => {
+    const t0 = performance.now();
+    const r = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8', timeout: 120_000 });
+    return r.status === 0 ? { ms: performance.now() - t0, rss: Number(r.stdout.trim()) * 1024 } : undefined;
+  };
+  if (!existsSync(PYTHON) || !once()) return undefined;
+  const samples = Array.from({ length: runs }, once).filter(Boolean);
+  return samples.length === runs ? { ms: median(samples.map((s) => s.ms)), rss: median(samples.map((s) => s.rss)) } : undefined;
 }
 
 /** The IS-Net quint8 model of @imgly/background-removal-data, put together from its chunks into a temporary file. */

@@ -345,7 +345,7 @@ async function observeInlined(
     let results: InferenceSession.OnnxValueMapType | undefined;
     try {
       session = await createSession(ort, inlined.bytes, { ...pass.options, executionProviders: [pass.session.device], keepOutputsOnDevice: false });
-      results = await session.session.run(feeds);
+      results = await session.session.run(feeds, runOptions(pass.options));
       inside = new Map();
       for (const [name, v] of Object.entries(results)) {
         const t = v as Tensor;
@@ -371,9 +371,15 @@ export function failedModelNode(error: unknown, graph: ParsedGraph): string | un
   return named !== undefined && graph.nodes.some((n) => n.name === named) ? named : undefined;
 }
 
+/** The run logs as the session does: onnxruntime-web logs a run's failures at warning level unless told. */
+function runOptions(options: CreateSessionOptions): InferenceSession.RunOptions {
+  const level = options.sessionOptions?.logSeverityLevel;
+  return level === undefined ? {} : { logSeverityLevel: level };
+}
+
 async function runOnce(pass: PassState, feeds: Record<string, Tensor>): Promise<Observed> {
   const { capture, session } = pass;
-  const results = capture.fetches ? await session.session.run(feeds, capture.fetches) : await session.session.run(feeds);
+  const results = capture.fetches ? await session.session.run(feeds, capture.fetches, runOptions(pass.options)) : await session.session.run(feeds, runOptions(pass.options));
   try {
     return capture.read(results, session.session);
   } finally {

@@ -12,7 +12,7 @@ import { inferShapes } from './infer/index.js';
 import { hasKVCache, kvCacheEstimate, type CacheTensor } from './kv-cache.js';
 import { nodeMacs } from './macs.js';
 import type { GraphBody, GraphNode } from './nodes.js';
-import { resolveConstant, withStaticFacts, type StaticLookup } from './rows.js';
+import { resolveConstant, withStaticFacts, type StaticLookup, type StaticValue } from './rows.js';
 import { mockFill } from './runtime.js';
 
 /** The shape inference over a model's graphs, calls of its local functions followed into their bodies. */
@@ -39,6 +39,14 @@ export interface ObservedPass {
 export function outputSpec(name: string, v: { shape?: Shape; dtype?: string } | undefined): OutputSpec {
   const shape = v?.shape?.every((d) => d !== null && d !== undefined) ? (v.shape as (number | string)[]) : undefined;
   return { name, ...(shape ? { shape: [...shape] } : {}), ...(v?.dtype ? { dtype: v.dtype } : {}) };
+}
+
+/** What a row shows of an inferred value: its shape and dtype (built by assignment: this runs per value of the graph). */
+function staticValue(v: KnownValue): StaticValue {
+  const out: StaticValue = {};
+  if (v.shape) out.shape = toShape(v.shape) as Shape;
+  if (v.dtype) out.dtype = v.dtype as StaticValue['dtype'];
+  return out;
 }
 
 export class PassFacts {
@@ -111,7 +119,7 @@ export class PassFacts {
       if (!level) made.set(body, (level = new Map()));
       if (level.has(name)) return level.get(name);
       const v = known(name, body);
-      const out = v ? { ...(v.shape ? { shape: toShape(v.shape) as Shape } : {}), ...(v.dtype ? { dtype: v.dtype } : {}) } : this.declared(name, body);
+      const out = v ? staticValue(v) : this.declared(name, body);
       level.set(name, out);
       return out;
     };

@@ -123,6 +123,16 @@ export async function selectOrt(choice: OrtChoice): Promise<{ ort: OrtModule; en
   return { ort, engine: `${name}${version ? ` ${version}` : ''}` };
 }
 
+/**
+ * onnxruntime's logger off but for fatal errors, for this CLI process (`--debug` keeps it): what it
+ * would say (a kernel's failure) reaches the user in the thrown error, and `--device cpu` runs
+ * without the quiet child (`quiet.ts`). The environment's level is read when the first session is made.
+ */
+function quietOrtLogger(ort: OrtModule): void {
+  const env = ort.env as { logLevel?: string } | undefined;
+  if (env) env.logLevel = 'fatal';
+}
+
 async function loadOnnx(file: ModelFile, options: CliOptions, progress: Progress): Promise<LoadedModel> {
   const name = basename(file.absolute);
   progress.update(`Decoding ${name}`);
@@ -137,8 +147,9 @@ async function loadOnnx(file: ModelFile, options: CliOptions, progress: Progress
   reading.catch(() => {}); // awaited below, after the runtime: its errors come first, as before
   progress.update('Loading the ONNX runtime');
   const { ort, engine } = await selectOrt(options.runtime);
+  if (!options.debug) quietOrtLogger(ort);
   progress.update(`Decoding ${name}`);
-  const model = onnxAdapterFromLoaded(await reading, { ort });
+  const model = onnxAdapterFromLoaded(await reading, { ort, ...(options.debug ? {} : { sessionOptions: { logSeverityLevel: 4 } }) });
   return { model, engine, dispose: async () => model.dispose?.() };
 }
 

@@ -7,8 +7,10 @@
  * its stdout on a terminal. Each of them also drops a byte on fd 4, so this process knows the
  * child said why it failed. `--debug` runs in-process and shows everything. When the child dies
  * (a signal, a native abort, an exit without a word of its own) what it wrote is shown after all.
+ * `--device cpu` with onnxruntime-node or TF.js's CPU backend runs in-process too: neither loads
+ * native code that writes on fd 2 by itself, and the CLI turns onnxruntime's logger off (`load.ts`),
+ * so the second Node start-up (a third of a small model's summary) is not paid.
  */
-import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 
 /** Set in the child: the width of the parent's stderr terminal, or '' when it is not one. */
@@ -25,13 +27,28 @@ const IN_PROCESS_FLAGS = new Set(['--debug', '-h', '--help', '-v', '--version', 
 
 /**
  * True when the CLI should run in a quiet child: on Node (not Bun / Deno, whose command lines
- * differ), not already the child, with arguments that may load a runtime (help, version, `--static`
- * and the no-argument usage line load none; `--debug` wants to see everything).
+ * differ), not already the child, with arguments that may load a noisy runtime (help, version,
+ * `--static` and the no-argument usage line load none; `--device cpu` loads only quiet ones unless
+ * `--runtime web` asks for onnxruntime-web's WebAssembly build, whose logger writes on its own;
+ * `--debug` wants to see everything).
  */
 export function shouldRunQuietly(argv: readonly string[], env: Record<string, string | undefined>): boolean {
   if (env[CHILD_ENV] !== undefined || env.MODELSUMMARY_IN_PROCESS === '1') return false;
   if (typeof (process.versions as Record<string, string | undefined>).bun === 'string' || 'Deno' in globalThis) return false;
-  return argv.length > 0 && !argv.some((a) => IN_PROCESS_FLAGS.has(a));
+  if (argv.length === 0 || argv.some((a) => IN_PROCESS_FLAGS.has(a))) return false;
+  const device = optionValue(argv, '--device')?.toLowerCase();
+  const runtime = optionValue(argv, '--runtime')?.toLowerCase().replace(/^onnxruntime-/, '');
+  return !(device === 'cpu' && runtime !== 'web' && runtime !== 'wasm');
+}
+
+/** The last value given to `--name value` or `--name=value` (as cac reads them), if any. */
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  argv.forEach((a, i) => {
+    if (a === name) value = argv[i + 1];
+    else if (a.startsWith(`${name}=`)) value = a.slice(name.length + 1);
+  });
+  return value;
 }
 
 /** In the quiet child: writes one of the CLI's own messages to the parent's stderr, and says so. */
@@ -57,7 +74,8 @@ function writeAll(fd: number, text: string): void {
 }
 
 /** Runs this same CLI in a child (see the module comment); resolves to its exit code. */
-export function runQuietly(argv: readonly string[]): Promise<number> {
+export async function runQuietly(argv: readonly string[]): Promise<number> {
+  const { spawn } = await import('node:child_process'); // not loaded by the runs that need no child
   return new Promise((resolve) => {
     const stderr = process.stderr;
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...argv], {

@@ -156,7 +156,7 @@ if (process.env.MODELSUMMARY_OWN_STDERR !== undefined || process.argv.includes('
     spawnSync(process.execPath, ['--import', noisy, bin, ...args], { cwd: root, encoding: 'utf8', env: { ...env, ...extra } });
 
   it('what native code writes on fd 2 is kept back; the tool’s own errors are not', () => {
-    const ok = noisyRun([model, '--device', 'cpu']);
+    const ok = noisyRun([model]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stderr).toBe('');
     const bad = noisyRun(['missing.onnx']);
@@ -164,15 +164,52 @@ if (process.env.MODELSUMMARY_OWN_STDERR !== undefined || process.argv.includes('
     expect(bad.stderr).toBe('modelsummary: error: missing.onnx: no such file\n');
   });
   it('--debug shows it', () => {
-    const r = noisyRun([model, '--device', 'cpu', '--debug']);
+    const r = noisyRun([model, '--debug']);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('Found no drivers!');
   });
   it('a crash shows it, and says how the process died', () => {
-    const r = noisyRun([model, '--device', 'cpu'], { NOISE_CRASH: '1' });
+    const r = noisyRun([model], { NOISE_CRASH: '1' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('Found no drivers!');
     expect(r.stderr).toContain('modelsummary: error: the process was killed by SIGSEGV');
+  });
+});
+
+describe('--device cpu: one process, onnxruntime’s logger off', () => {
+  // Every node process of a run appends a line to this file (a preload): the quiet child makes two.
+  const dir = mkdtempSync(join(tmpdir(), 'modelsummary-procs-'));
+  const count = join(dir, 'count.mjs');
+  writeFileSync(count, `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.PROCS_FILE, process.pid + '\\n');\n`);
+  let k = 0;
+  const counted = (args: string[]) => {
+    const file = join(dir, `procs${k++}`);
+    const r = spawnSync(process.execPath, ['--import', count, bin, ...args], { cwd: root, encoding: 'utf8', env: { ...env, PROCS_FILE: file }, timeout: 120_000 });
+    return { ...r, processes: existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').length : 0 };
+  };
+  // A merged decoder without --dim: onnxruntime fails inside its If, and its logger would say so natively.
+  const failing = 'packages/adapter-onnx/test/fixtures/real/gpt2_merged.onnx';
+
+  it('runs in one process; the default device and --runtime web keep the quiet child', () => {
+    expect(counted([model, '--device', 'cpu']).processes).toBe(1);
+    expect(counted([model, '--device=CPU', '--format', 'json']).processes).toBe(1);
+    expect(counted([model]).processes).toBe(2);
+    expect(counted([model, '--device', 'cpu', '--runtime', 'web']).processes).toBe(2);
+  });
+  it('a kernel that fails: one line of ours on stderr, nothing from onnxruntime', () => {
+    const r = counted([failing, '--device', 'cpu']);
+    expect(r.processes).toBe(1);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/^modelsummary: error: .*gpt2_merged\.onnx: forward pass failed/);
+  });
+  it('the logger is off for onnxruntime-web too, in one process (the check can fail: --debug keeps it on)', () => {
+    const inProcess = (args: string[]) =>
+      spawnSync(process.execPath, [bin, failing, '--device', 'cpu', '--runtime', 'web', ...args], { cwd: root, encoding: 'utf8', env: { ...env, MODELSUMMARY_IN_PROCESS: '1' }, timeout: 120_000 });
+    const quiet = inProcess([]);
+    expect(quiet.status).toBe(1);
+    expect(quiet.stderr.trim().split('\n'), quiet.stderr).toHaveLength(1);
+    expect(inProcess(['--debug']).stderr).toMatch(/\[E:onnxruntime:/);
   });
 });
 
