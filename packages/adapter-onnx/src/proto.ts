@@ -4,6 +4,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import protobuf from 'protobufjs/minimal.js';
 import { summaryError } from '@modelsummary/core';
 
 export const onnx: typeof OnnxTypes = (onnxProto as unknown as { onnx: typeof OnnxTypes }).onnx;
@@ -25,6 +26,24 @@ export function int64(value: Int64): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+const textDecoder = new TextDecoder();
+
+/**
+ * protobufjs's reader over a plain `Uint8Array`, with strings decoded natively: its own UTF-8
+ * decoder is a JavaScript loop per byte, which a short-lived CLI process runs before it is
+ * optimized (a third of a 1,300-node graph's decode time). The protobufjs copy is bundled: the
+ * user's protobufjs is not touched.
+ */
+class ModelReader extends protobuf.Reader {
+  override string(): string {
+    const length = this.uint32();
+    const start = this.pos;
+    if (start + length > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
+    this.pos = start + length;
+    return textDecoder.decode(this.buf.subarray(start, this.pos));
+  }
+}
+
 /** Decodes model bytes; every failure becomes an `INVALID_MODEL` error naming the file. */
 export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   if (bytes.byteLength === 0) {
@@ -33,7 +52,7 @@ export function decodeModel(bytes: Uint8Array, label: string): ModelProto {
   let model: ModelProto;
   try {
     // A Node Buffer makes protobufjs call the deprecated `new Buffer(0)` for an empty field: read a plain view.
-    model = onnx.ModelProto.decode(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    model = onnx.ModelProto.decode(new ModelReader(bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw summaryError(
@@ -213,5 +232,5 @@ export function dtypeName(elemType: number | null | undefined): string {
 export function utf8(bytes: Uint8Array | string | null | undefined): string {
   if (bytes === null || bytes === undefined) return '';
   if (typeof bytes === 'string') return bytes;
-  return new TextDecoder().decode(bytes);
+  return textDecoder.decode(bytes);
 }
