@@ -83,7 +83,8 @@ function pythonShapeInference(file, runs) {
   const script = 'import resource, sys, onnx\nm = onnx.load(sys.argv[1], load_external_data=False)\nonnx.shape_inference.infer_shapes(m)\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
   const once = () => {
     const t0 = performance.now();
-    const r = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8', timeout: 120_000 });
+    // through sh, as lib/proc.mjs does: a process forked from this one would report our peak RSS as its own
+    const r = spawnSync('/bin/sh', ['-c', '"$@"', 'sh', PYTHON, '-c', script, file], { encoding: 'utf8', timeout: 120_000 });
     return r.status === 0 ? { ms: performance.now() - t0, rss: Number(r.stdout.trim()) * 1024 } : undefined;
   };
   if (!existsSync(PYTHON) || !once()) return undefined;

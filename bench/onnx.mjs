@@ -63,7 +63,7 @@ async function ratio(plain, ours, runs) {
   return { plainMs: median(a), oursMs: median(b) };
 }
 
-export async function benchOnnxOverhead({ runs = 5 } = {}) {
+export async function benchOnnxOverhead({ runs = 9 } = {}) {
   if (!existsSync(MOBILENET)) return { skipped: `no ${MOBILENET} (reference models absent)` };
   const bytes = readFileSync(MOBILENET);
   const rows = [];

