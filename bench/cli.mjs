@@ -20,7 +20,7 @@ const PLAIN = fileURLToPath(new URL('./lib/plain-onnx.mjs', import.meta.url));
 /** Debian's python3 (python3-onnx), what the repository's Python exports use. */
 const PYTHON = '/usr/bin/python3';
 
-export async function benchCli({ runs = 5 } = {}) {
+export async function benchCli({ runs = 7 } = {}) {
   if (!existsSync(BIN)) return { skipped: `no ${BIN}: run \`npx turbo run build\` first` };
   const rows = [];
   const version = nodeProcessMedian([BIN, '--version'], { runs: 7 });

@@ -209,28 +209,15 @@ function filledData(dtype: string, n: number, value: number | bigint | boolean):
 }
 
 function mockData(dtype: string, n: number, seed: number, mask: boolean): Tensor.DataType | undefined {
-  let x = (0x9e3779b9 ^ (seed * 0x85ebca6b)) >>> 0;
-  const next = (): number => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return (x / 4294967296) * 2 - 1;
-  };
-  const fill = (arr: { length: number; [i: number]: number }): void => {
-    for (let i = 0; i < arr.length; i++) arr[i] = next();
-  };
   switch (dtype) {
-    case 'float32': {
-      const a = new Float32Array(n);
-      fill(a);
-      return a;
-    }
-    case 'float64': {
-      const a = new Float64Array(n);
-      fill(a);
-      return a;
-    }
+    case 'float32':
+      return uniformFloats(new Float32Array(n), seed);
+    case 'float64':
+      return uniformFloats(new Float64Array(n), seed);
     case 'float16': {
+      const values = uniformFloats(new Float32Array(n), seed);
       const a = new Uint16Array(n);
-      for (let i = 0; i < n; i++) a[i] = float16Bits(next());
+      for (let i = 0; i < n; i++) a[i] = float16Bits(values[i]!);
       return a;
     }
     case 'int64':
@@ -255,10 +242,26 @@ function mockData(dtype: string, n: number, seed: number, mask: boolean): Tensor
   }
 }
 
-/** IEEE half bits of a value in [-1, 1] (round to nearest, subnormals flushed to zero). */
+/**
+ * Pseudo-random floats in [-1, 1) into `a`, the same every run for a `seed`: a linear congruential
+ * sequence, in one monomorphic loop (a mock input has millions of elements).
+ */
+function uniformFloats<A extends Float32Array | Float64Array>(a: A, seed: number): A {
+  let x = (0x9e3779b9 ^ (seed * 0x85ebca6b)) >>> 0;
+  for (let i = 0; i < a.length; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    a[i] = (x / 4294967296) * 2 - 1;
+  }
+  return a;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE half bits of a value in [-1, 1] (mantissa truncated toward zero, subnormals flushed to zero). */
 function float16Bits(v: number): number {
-  const f = new Float32Array([v]);
-  const u = new Uint32Array(f.buffer)[0]!;
+  f32[0] = v;
+  const u = u32[0]!;
   const sign = (u >>> 16) & 0x8000;
   const exp = ((u >>> 23) & 0xff) - 127 + 15;
   const mant = (u >>> 13) & 0x3ff;
