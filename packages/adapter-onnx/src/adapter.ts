@@ -8,7 +8,7 @@ import { nodeEvents } from './events.js';
 import { parseGraph, type ParsedGraph } from './graph.js';
 import { decodeModel } from './proto.js';
 import { createMockTensors, createSession, loadOrt, mockFill, ortFlavor, type CreateSessionOptions, type OrtModule, type SessionHandle } from './runtime.js';
-import { profileCapture, ProfileUnavailable, unobservedOutputs, type ProfileStore } from './profile-capture.js';
+import { fillSameShape, profileCapture, ProfileUnavailable, unobservedOutputs, type ProfileStore } from './profile-capture.js';
 import { outputSpec, PassFacts } from './pass-facts.js';
 
 /** An external-data file handed to onnxruntime: `path` as written in the model, `data` its bytes. */
@@ -291,6 +291,7 @@ async function observePass(ort: OrtModule, captures: Captures, pass: PassState, 
       pass.session = await openFor(ort, next, { ...pass.options, executionProviders: [pass.session.device], keepOutputsOnDevice: next.kind !== 'probe' });
     }
     if (observed) {
+      fillSameShape(graph, observed, fedShapes(feeds));
       const missing = unobservedOutputs(graph, observed);
       if (missing.length > 0) for (const [k, v] of await observeOnly(ort, captures.only(missing), pass, feeds)) observed.set(k, v);
       return observed;
@@ -369,6 +370,11 @@ async function observeInlined(
 export function failedModelNode(error: unknown, graph: ParsedGraph): string | undefined {
   const named = /\bName:\s*'([^']*)'/.exec(error instanceof Error ? error.message : String(error))?.[1];
   return named !== undefined && graph.nodes.some((n) => n.name === named) ? named : undefined;
+}
+
+/** The feeds' shapes and dtypes, by input name. */
+function fedShapes(feeds: Record<string, Tensor>): Map<string, { dims: readonly number[]; type: string }> {
+  return new Map(Object.entries(feeds).map(([name, t]) => [name, { dims: t.dims, type: t.type }]));
 }
 
 /** The run logs as the session does: onnxruntime-web logs a run's failures at warning level unless told. */

@@ -9,7 +9,7 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import { observeResults, type CaptureStrategy, type Observed } from './capture.js';
 import type { GraphNode, ParsedGraph } from './graph.js';
-import { addGraphOutputs } from './proto.js';
+import { addGraphOutputs, dtypeName } from './proto.js';
 
 /** Where onnxruntime-node's profiler writes its file (Node only). */
 export interface ProfileStore {
@@ -81,6 +81,33 @@ export function unobservedOutputs(graph: ParsedGraph, observed: Observed): strin
   const out: string[] = [];
   for (const node of graph.rowNodes) for (const o of node.outputs) if (o !== '' && !observed.has(o) && !out.includes(o)) out.push(o);
   return out;
+}
+
+/**
+ * Ops whose output has their first input's shape, and the output's dtype (op knowledge as data).
+ * onnxruntime drops some of them at load, so the profile does not show them: a float16 model's
+ * Casts beside the ones it inserts for the CPU kernels, Identity nodes. Their shapes follow from
+ * their inputs' without a second run of the model.
+ */
+const SAME_SHAPE: Record<string, (node: GraphNode, inputType: string) => string | undefined> = {
+  Cast: (node) => (typeof node.attributes.to === 'number' ? dtypeName(node.attributes.to) : undefined),
+  Identity: (_node, inputType) => inputType,
+};
+
+/**
+ * Fills in graph order the outputs of the `SAME_SHAPE` nodes the observation lacks, from their
+ * input's observed (or fed) shape. Tensors only: an optional or sequence input is left alone.
+ */
+export function fillSameShape(graph: ParsedGraph, observed: Observed, fed: ReadonlyMap<string, { dims: readonly number[]; type: string }>): void {
+  for (const node of graph.rowNodes) {
+    const rule = node.domain === '' ? SAME_SHAPE[node.opType] : undefined;
+    const out = node.outputs[0];
+    const input = node.inputs[0];
+    if (!rule || !out || !input || node.outputs.length !== 1 || observed.has(out)) continue;
+    const source = observed.get(input) ?? fed.get(input);
+    const type = source ? rule(node, source.type) : undefined;
+    if (source && type) observed.set(out, { dims: [...source.dims], type });
+  }
 }
 
 /** The profiled capture: the model as it is, the small values as outputs; shapes from the profile. */

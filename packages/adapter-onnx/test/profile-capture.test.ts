@@ -5,7 +5,7 @@
  * shapes as tensors from onnxruntime; the profile files are removed once read.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -15,7 +15,7 @@ import { nodeProfileStore } from '../src/node.js';
 import { parseGraph } from '../src/graph.js';
 import { readProfile, unobservedOutputs, type ProfileStore } from '../src/profile-capture.js';
 import { decodeModel, onnx } from '../src/proto.js';
-import { MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
+import { countingOrt, MODELS_DIR, OCR_DIR, ortNode } from './helpers.js';
 
 // This file's own temporary folder (os.tmpdir() reads TMPDIR): other suites running beside it make profiles too.
 process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'profile-capture-test-'));
@@ -106,6 +106,61 @@ describe('profiled capture = probed capture', () => {
     await bad.dispose();
     expect(tmpdir()).toBe(process.env.TMPDIR);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('modelsummary-profile-'))).toEqual([]);
+  });
+});
+
+/**
+ * What a float16 conversion writes around an op kept in float32: x (float16) → Cast → Resize →
+ * Cast → Sigmoid (float16). onnxruntime's CPU kernels lack float16 Sigmoid: it inserts Casts, and
+ * drops the model's second Cast as the duplicate of one of them.
+ */
+function float16ResizeModel(): Uint8Array {
+  const tensor = (name: string, elemType: number, dims: number[]) => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } } });
+  const cast = (name: string, input: string, output: string, to: number) => ({ name, opType: 'Cast', input: [input], output: [output], attribute: [{ name: 'to', type: 2, i: to }] });
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'g',
+      input: [tensor('x', 10, [1, 2, 4, 4])],
+      output: [tensor('y', 10, [1, 2, 8, 8])],
+      initializer: [{ name: 'scales', dims: [4], dataType: 1, floatData: [1, 1, 2, 2] }],
+      node: [
+        cast('x_cast', 'x', 'x32', 1),
+        { name: 'resize', opType: 'Resize', input: ['x32', '', 'scales'], output: ['r32'] },
+        cast('r_cast', 'r32', 'r16', 10),
+        { name: 'sig', opType: 'Sigmoid', input: ['r16'], output: ['y'] },
+      ],
+    },
+  }).finish();
+}
+
+describe('nodes onnxruntime drops at load', () => {
+  test('a Cast missing from the profile takes its input’s shape: one session, the probed capture’s rows', async () => {
+    const bytes = float16ResizeModel();
+    // onnxruntime's own profile of the model lacks the second Cast (the case this handles)
+    const dir = mkdtempSync(join(tmpdir(), 'cast-profile-'));
+    const session = await ortNode.InferenceSession.create(bytes, { enableProfiling: true, profileFilePrefix: join(dir, 'p'), graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
+    await session.run({ x: new ortNode.Tensor('float16', new Uint16Array(32), [1, 2, 4, 4]) });
+    await session.release();
+    const profile = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+    rmSync(dir, { recursive: true, force: true });
+    expect(profile).toContain('"x_cast_kernel_time"');
+    expect(profile).not.toContain('"r_cast_kernel_time"');
+
+    const counting = countingOrt(ortNode);
+    const profiled = await onnxAdapter(bytes, { ort: counting.ort, profiles: nodeProfileStore() });
+    const probed = await onnxAdapter(bytes, { ort: ortNode });
+    try {
+      const a = await summarize(profiled, { device: 'cpu' });
+      expect(counting.created(), 'no second run for the missing Cast').toBe(1);
+      const row = a.layers.find((l) => l.name === 'r_cast')!;
+      expect([row.outputShapes, row.outputDTypes, row.provenance.shape]).toEqual([[[1, 2, 8, 8]], ['float16'], 'observed']);
+      expect(facts(a)).toEqual(facts(await summarize(probed, { device: 'cpu' })));
+    } finally {
+      await profiled.dispose();
+      await probed.dispose();
+    }
   });
 });
 
