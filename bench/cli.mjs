@@ -1,5 +1,5 @@
-// CLI end to end, whole processes: `modelsummary mobilenet_v2.onnx` and the IS-Net quint8 model of
-// @imgly/background-removal-data (1,084 nodes at 1×3×1024×1024) ÷ a minimal script that loads and
+// CLI end to end, whole processes: `modelsummary mobilenet_v2.onnx` and the IS-Net quint8 and fp16
+// models of @imgly/background-removal-data (1×3×1024×1024) ÷ a minimal script that loads and
 // runs the same file once (lib/plain-onnx.mjs), each pair run in turns; `modelsummary --version`
 // cold start; a synthetic ~7B-parameter decoder-only transformer (external data not written) with
 // `--static`: time + peak RSS.
@@ -36,16 +36,18 @@ export async function benchCli({ runs = 7 } = {}) {
   } else {
     rows.push({ name: 'cli mobilenet_v2.onnx', skipped: `no ${MOBILENET}` });
   }
-  const isnet = isnetQuint8();
-  if (isnet) {
+  for (const [key, label] of [['/models/small', 'quint8'], ['/models/medium', 'fp16']]) {
+    const isnet = isnetModel(key, label);
+    if (!isnet) {
+      rows.push({ name: `cli IS-Net ${label}`, skipped: '@imgly/background-removal-data is not installed' });
+      continue;
+    }
     try {
       const [plain, ours] = interleavedMedians([[PLAIN, isnet.file], [BIN, isnet.file, '--device', 'cpu', '--format', 'json']], { runs: 3, timeoutMs: 600_000 });
-      rows.push({ name: 'cli IS-Net quint8 (1,084 nodes, 1×3×1024×1024) --device cpu ÷ plain load+run process', ms: ours.ms, rss: ours.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: ours.ms / plain.ms, rssRatio: ours.rss / plain.rss, runs: 3 });
+      rows.push({ name: `cli IS-Net ${label} (1×3×1024×1024) --device cpu ÷ plain load+run process`, ms: ours.ms, rss: ours.rss, baselineMs: plain.ms, baselineRss: plain.rss, ratio: ours.ms / plain.ms, rssRatio: ours.rss / plain.rss, runs: 3 });
     } finally {
       isnet.remove();
     }
-  } else {
-    rows.push({ name: 'cli IS-Net quint8', skipped: '@imgly/background-removal-data is not installed' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'ms-7b-'));
   try {
@@ -92,20 +94,20 @@ function pythonShapeInference(file, runs) {
   return samples.length === runs ? { ms: median(samples.map((s) => s.ms)), rss: median(samples.map((s) => s.rss)) } : undefined;
 }
 
-/** The IS-Net quint8 model of @imgly/background-removal-data, put together from its chunks into a temporary file. */
-function isnetQuint8() {
+/** An IS-Net model of @imgly/background-removal-data (`/models/small`: quint8, `/models/medium`: fp16), put together from its chunks into a temporary file. */
+function isnetModel(key, label) {
   let dist;
   try {
     dist = join(dirname(createRequire(import.meta.url).resolve('@imgly/background-removal-data/package.json')), 'dist');
   } catch {
     return undefined;
   }
-  const entry = JSON.parse(readFileSync(join(dist, 'resources.json'), 'utf8'))['/models/small'];
+  const entry = JSON.parse(readFileSync(join(dist, 'resources.json'), 'utf8'))[key];
   if (!entry) return undefined;
   const bytes = Buffer.alloc(entry.size);
   for (const chunk of entry.chunks) readFileSync(join(dist, chunk.hash)).copy(bytes, chunk.offsets[0]);
   const folder = mkdtempSync(join(tmpdir(), 'ms-isnet-'));
-  const file = join(folder, 'isnet-quint8.onnx');
+  const file = join(folder, `isnet-${label}.onnx`);
   writeFileSync(file, bytes);
   return { file, remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
