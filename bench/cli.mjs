@@ -3,13 +3,12 @@
 // runs the same file once (lib/plain-onnx.mjs), each pair run in turns; `modelsummary --version`
 // cold start; a synthetic ~7B-parameter decoder-only transformer (external data not written) with
 // `--static`: time + peak RSS.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleavedMedians, nodeProcessMedian } from './lib/proc.mjs';
+import { interleavedMedians, nodeProcessMedian, timedProcess } from './lib/proc.mjs';
 import { decoder7BModel } from './lib/synthetic.mjs';
 import { MOBILENET } from './onnx.mjs';
 import { median } from './util.mjs';
@@ -84,10 +83,8 @@ export async function benchCli({ runs = 7 } = {}) {
 function pythonShapeInference(file, runs) {
   const script = 'import resource, sys, onnx\nm = onnx.load(sys.argv[1], load_external_data=False)\nonnx.shape_inference.infer_shapes(m)\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)';
   const once = () => {
-    const t0 = performance.now();
-    // through sh, as lib/proc.mjs does: a process forked from this one would report our peak RSS as its own
-    const r = spawnSync('/bin/sh', ['-c', '"$@"', 'sh', PYTHON, '-c', script, file], { encoding: 'utf8', timeout: 120_000 });
-    return r.status === 0 ? { ms: performance.now() - t0, rss: Number(r.stdout.trim()) * 1024 } : undefined;
+    const r = timedProcess(PYTHON, ['-c', script, file]);
+    return r.status === 0 ? { ms: r.ms, rss: Number(r.stdout.trim()) * 1024 } : undefined;
   };
   if (!existsSync(PYTHON) || !once()) return undefined;
   const samples = Array.from({ length: runs }, once).filter(Boolean);

@@ -11,20 +11,27 @@ const dir = mkdtempSync(join(tmpdir(), 'ms-bench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 let k = 0;
 
-/** Runs `node <args>` once; throws with its stderr when it fails. */
-export function nodeProcess(args, { cwd = process.cwd(), env = {}, node = process.execPath, timeoutMs = 120_000 } = {}) {
-  const rssFile = join(dir, `rss${k++}`);
+/**
+ * Runs `command args` through sh (not exec'd) and times it: Linux keeps a process's peak RSS across
+ * fork+exec, so a child forked straight from this (big) bench process would report at least our
+ * own peak; a fork from sh does not.
+ */
+export function timedProcess(command, args, { cwd = process.cwd(), env = {}, timeoutMs = 120_000 } = {}) {
   const t0 = performance.now();
-  // Through sh (not exec'd): Linux keeps a process's peak RSS across fork+exec, so a child forked
-  // straight from this (big) bench process would report at least our own peak; a fork from sh does not.
-  const r = spawnSync('/bin/sh', ['-c', '"$@"; status=$?; exit $status', 'sh', node, '--require', preload, ...args], {
+  const r = spawnSync('/bin/sh', ['-c', '"$@"; status=$?; exit $status', 'sh', command, ...args], {
     cwd,
-    env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: timeoutMs,
   });
-  const ms = performance.now() - t0;
+  return { ...r, ms: performance.now() - t0 };
+}
+
+/** Runs `node <args>` once; throws with its stderr when it fails. */
+export function nodeProcess(args, { env = {}, node = process.execPath, ...options } = {}) {
+  const rssFile = join(dir, `rss${k++}`);
+  const r = timedProcess(node, ['--require', preload, ...args], { ...options, env: { ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' } });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || r.error?.message || '').slice(0, 800)}`);
   let rss;
   try {
@@ -33,7 +40,7 @@ export function nodeProcess(args, { cwd = process.cwd(), env = {}, node = proces
   } catch {
     rss = undefined;
   }
-  return { ms, rss, stdout: r.stdout, stderr: r.stderr };
+  return { ms: r.ms, rss, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Medians of `runs` processes after `warmup` discarded ones. */

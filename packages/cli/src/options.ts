@@ -5,6 +5,7 @@
 import type { ColumnName, InputOverride, MemoryConvention, OutputFormat, UnitSystem } from '@modelsummary/core';
 import { FORMATS, FORMAT_SPELLINGS } from './formats.js';
 import { usageError } from './io.js';
+import { runtimeSpelling } from './runtime-spelling.js';
 
 export type OrtChoice = 'auto' | 'node' | 'web';
 
@@ -118,13 +119,13 @@ function choiceOptions(raw: RawOptions): Pick<CliOptions, 'units' | 'memoryConve
   if (units !== 'si' && units !== 'iec') throw usageError(`--units must be si or iec, got "${units}"`);
   const convention = (requireValue('memory-convention', raw.memoryConvention) ?? 'default').toLowerCase() as MemoryConvention;
   if (!CONVENTIONS.includes(convention)) throw usageError(`--memory-convention must be one of ${CONVENTIONS.join(', ')}, got "${convention}"`);
-  const runtimeText = (requireValue('runtime', raw.runtime) ?? 'auto').toLowerCase().replace(/^onnxruntime-/, '');
-  if (!['auto', 'node', 'web', 'wasm'].includes(runtimeText)) {
+  const runtimeText = runtimeSpelling(requireValue('runtime', raw.runtime) ?? 'auto');
+  if (!['auto', 'node', 'web'].includes(runtimeText)) {
     throw usageError(`--runtime must be auto, node (onnxruntime-node) or web (onnxruntime-web), got "${runtimeText}"`);
   }
   const device = (requireValue('device', raw.device) ?? 'auto').toLowerCase();
   if (!/^[a-z][a-z0-9_-]*$/.test(device)) throw usageError(`--device must be auto, gpu, cpu or a backend / provider name, got "${device}"`);
-  return { units, memoryConvention: convention, runtime: runtimeText === 'wasm' ? 'web' : (runtimeText as OrtChoice), device };
+  return { units, memoryConvention: convention, runtime: runtimeText as OrtChoice, device };
 }
 
 /** Checks every option; the first bad one is a usage error. `--input` / `--dim` load core's flag parsers. */

@@ -12,6 +12,7 @@
  * so the second Node start-up (a third of a small model's summary) is not paid.
  */
 import { writeSync } from 'node:fs';
+import { runtimeSpelling } from './runtime-spelling.js';
 
 /** Set in the child: the width of the parent's stderr terminal, or '' when it is not one. */
 export const CHILD_ENV = 'MODELSUMMARY_OWN_STDERR';
@@ -37,8 +38,7 @@ export function shouldRunQuietly(argv: readonly string[], env: Record<string, st
   if (typeof (process.versions as Record<string, string | undefined>).bun === 'string' || 'Deno' in globalThis) return false;
   if (argv.length === 0 || argv.some((a) => IN_PROCESS_FLAGS.has(a))) return false;
   const device = optionValue(argv, '--device')?.toLowerCase();
-  const runtime = optionValue(argv, '--runtime')?.toLowerCase().replace(/^onnxruntime-/, '');
-  return !(device === 'cpu' && runtime !== 'web' && runtime !== 'wasm');
+  return !(device === 'cpu' && runtimeSpelling(optionValue(argv, '--runtime') ?? 'auto') !== 'web');
 }
 
 /** The last value given to `--name value` or `--name=value` (as cac reads them), if any. */
